@@ -1,0 +1,156 @@
+"""The searchable form of a document: one folded string for the whole contract, with the ranges
+of its sentences, paragraphs and clauses, and the way back to the original text and location."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ccclint.extractors import Duration, Parties, durations, percents
+from ccclint.model import Document, Location, Structure
+from ccclint.normalize import Folded, fold
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[a-z0-9])")
+_ABBREV = re.compile(r"(?:\b(?:art|arts|al|n|no|nos|cf|e\.g|i\.e|p|pp|m|mm|mme|mr|mrs|dr|st|ste|inc|ltd|co|corp|"
+                     r"etc|vs|viz|ch|sect|para|ss|seq|env|min|max|approx|op|ibid|chap|vol|fig|annex|ann|cl|reg|dir)|"
+                     r"\b[a-z]|\d)\.$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A range of the folded text that a rule is evaluated on."""
+
+    start: int
+    end: int
+    paragraph: int  # index into DocIndex.paragraphs of the first paragraph
+    clause: int
+
+
+@dataclass
+class DocIndex:
+    doc: Document
+    structure: Structure
+    text: str
+    folded: list[Folded]
+    para_ranges: list[tuple[int, int]]
+    lang: str = "en"
+    kind: str = "other"
+    parties: Parties = field(default_factory=Parties)
+
+    @classmethod
+    def build(cls, doc: Document, structure: Structure) -> "DocIndex":
+        parts, folded, ranges = [], [], []
+        pos = 0
+        for p in structure.paragraphs:
+            f = fold(p.block.text)
+            folded.append(f)
+            parts.append(f.text)
+            ranges.append((pos, pos + len(f.text)))
+            pos += len(f.text) + 1
+        return cls(doc, structure, "\n".join(parts), folded, ranges)
+
+    # ---- units -------------------------------------------------------------------------------
+    @cached_property
+    def sentences(self) -> list[Unit]:
+        out = []
+        for i, (s, e) in enumerate(self.para_ranges):
+            clause = self.structure.paragraphs[i].clause
+            start = s
+            for m in _SENTENCE_END.finditer(self.text, s, e):
+                if _ABBREV.search(self.text, max(s, m.start() - 8), m.start()):
+                    continue
+                if m.start() - start > 1:
+                    out.append(Unit(start, m.start(), i, clause))
+                start = m.end()
+            if e > start:
+                out.append(Unit(start, e, i, clause))
+        return out
+
+    @cached_property
+    def paragraph_units(self) -> list[Unit]:
+        return [Unit(s, e, i, self.structure.paragraphs[i].clause) for i, (s, e) in enumerate(self.para_ranges)]
+
+    @cached_property
+    def clause_units(self) -> list[Unit]:
+        out = []
+        for c in self.structure.clauses:
+            if c.paragraphs:
+                first, last = c.paragraphs[0], c.paragraphs[-1]
+                out.append(Unit(self.para_ranges[first][0], self.para_ranges[last][1], first, c.index))
+        return out
+
+    @cached_property
+    def document_unit(self) -> Unit:
+        return Unit(0, len(self.text), 0, 0)
+
+    def units(self, scope: str) -> list[Unit]:
+        return {"sentence": self.sentences, "paragraph": self.paragraph_units, "clause": self.clause_units,
+                "document": [self.document_unit]}[scope]
+
+    def clause_of(self, unit: Unit) -> Unit:
+        c = self.structure.clauses[unit.clause]
+        if not c.paragraphs:
+            return unit
+        return Unit(self.para_ranges[c.paragraphs[0]][0], self.para_ranges[c.paragraphs[-1]][1], c.paragraphs[0], c.index)
+
+    # ---- positions ---------------------------------------------------------------------------
+    @cached_property
+    def _para_starts(self) -> list[int]:
+        return [s for s, _ in self.para_ranges]
+
+    def paragraph_at(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self._para_starts, pos) - 1)
+
+    @cached_property
+    def word_starts(self) -> list[int]:
+        return [m.start() for m in re.finditer(r"\w+", self.text)]
+
+    def word_index(self, pos: int) -> int:
+        return bisect.bisect_right(self.word_starts, pos)
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [u.start for u in self.sentences]
+
+    def sentence_at(self, pos: int) -> Unit:
+        i = max(0, bisect.bisect_right(self._sentence_starts, pos) - 1)
+        return self.sentences[i]
+
+    @cached_property
+    def durations(self) -> list[Duration]:
+        return durations(self.text)
+
+    @cached_property
+    def percents(self) -> list[tuple[int, int, float]]:
+        return percents(self.text)
+
+    def heading_text(self, paragraph: int) -> str:
+        p = self.structure.paragraphs[paragraph]
+        return fold(" / ".join(p.heading_path)).text
+
+    # ---- evidence ----------------------------------------------------------------------------
+    def location(self, paragraph: int) -> Location:
+        p = self.structure.paragraphs[paragraph]
+        return Location(p.block.page, p.index, p.section, p.heading, p.block.line)
+
+    def quote(self, start: int, end: int, limit: int = 400) -> tuple[str, int]:
+        """Original text of the sentence(s) covering folded [start, end); returns (quote, paragraph)."""
+        para = self.paragraph_at(start)
+        ps, pe = self.para_ranges[para]
+        s_unit = self.sentence_at(start)
+        e_unit = self.sentence_at(max(start, min(end, pe) - 1))
+        qs, qe = max(ps, s_unit.start), min(pe, max(e_unit.end, s_unit.end))
+        f = self.folded[para]
+        original = self.structure.paragraphs[para].block.text
+        if qe <= qs:
+            return original[:limit], para
+        a, b = f.original_span(qs - ps, qe - ps)
+        text = " ".join(original[a:b].split())
+        if len(text) > limit:
+            # keep the part around the match
+            ma, _ = f.original_span(start - ps, start - ps + 1)
+            offset = max(0, min(ma - a - limit // 3, len(text) - limit))
+            text = ("…" if offset else "") + text[offset:offset + limit].strip() + "…"
+        return text, para

@@ -1,0 +1,143 @@
+"""Check one file end to end: parse -> structure -> index -> language, kind, parties -> rules.
+
+`check_file` never raises for a bad input: it returns a DocumentResult with `error` set, so a
+batch goes on. Matching itself is pure; only parsing touches the file (read-only).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from ccclint import kinds, lang
+from ccclint.docindex import DocIndex
+from ccclint.errors import InputError
+from ccclint.extractors import find_parties
+from ccclint.findings import Finding, to_finding
+from ccclint.matcher import Context, compile_phrase, evaluate, evaluate_rule
+from ccclint.model import Document
+from ccclint.packs.loader import builtin_rules_dir
+from ccclint.packs.model import Pack, RuleSet
+from ccclint.parsers import Limits, parse_file
+from ccclint.segment import structure
+
+
+@dataclass
+class Options:
+    kind: str = "auto"
+    lang: str = "auto"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass
+class DocumentResult:
+    path: str
+    format: str | None = None
+    sha256: str | None = None
+    language: str | None = None
+    kind: str | None = None
+    pages: int | None = None
+    error: dict[str, str] | None = None
+    results: list[Finding] = field(default_factory=list)
+    parties: dict[str, list[str]] = field(default_factory=dict)
+
+
+def selected(rule_id: str, pack: str, options: Options) -> bool:
+    def hit(patterns: tuple[str, ...]) -> bool:
+        return any(rule_id == p or pack == p or rule_id.startswith(p.rstrip("-") + "-") for p in patterns)
+
+    if options.select and not hit(options.select):
+        return False
+    return not hit(options.ignore)
+
+
+def party_regex(index: DocIndex, lexicon: dict[str, dict[str, list[str]]]) -> dict[str, str]:
+    out = {}
+    for role in ("provider", "client"):
+        names = list(getattr(index.parties, role))
+        for lng in ("fr", "en"):
+            names += lexicon.get(role, {}).get(lng, [])
+        alts = sorted({compile_phrase(n, {"provider": "(?!)", "client": "(?!)"}) for n in names}, key=len, reverse=True)
+        out[role] = "(?:" + "|".join(alts) + ")"
+    return out
+
+
+def index_document(doc: Document, ruleset: RuleSet, options: Options, rules_dir: str) -> DocIndex:
+    index = DocIndex.build(doc, structure(doc))
+    index.lang = options.lang if options.lang in ("fr", "en") else lang.detect([f.text for f in index.folded])
+    words = {r: {w for lng in ("fr", "en") for w in ruleset.common.get(r, {}).get(lng, [])} for r in ("provider", "client")}
+    index.parties = find_parties([(p.block.text, f.text) for p, f in zip(index.structure.paragraphs, index.folded)],
+                                 words["provider"], words["client"])
+    index.kind = options.kind if options.kind in kinds.KINDS else kinds.detect(index, rules_dir)
+    return index
+
+
+def pack_applies(pack: Pack, ctx: Context) -> bool:
+    spec = pack.applies_to.get(ctx.index.kind, False)
+    if isinstance(spec, bool):
+        return spec
+    return bool(evaluate(spec, ctx.index.document_unit, ctx))
+
+
+def evaluate_document(index: DocIndex, ruleset: RuleSet, options: Options) -> list[Finding]:
+    out: list[Finding] = []
+    for pack in ruleset.packs:
+        lexicon = ruleset.lexicon_for(pack.name)
+        ctx = Context(index, lexicon, party_regex(index, lexicon))
+        applies = pack_applies(pack, ctx)
+        for rule in pack.rules:
+            if not selected(rule.id, pack.name, options):
+                continue
+            out.append(to_finding(evaluate_rule(rule, ctx, applies), index))
+    return out
+
+
+def check_file(path: str, ruleset: RuleSet, options: Options, rules_dir: str | None = None) -> DocumentResult:
+    result = DocumentResult(path=path)
+    try:
+        doc = parse_file(path, options.limits)
+    except InputError as exc:
+        result.error = {"code": exc.code, "message": exc.message}
+        return result
+    index = index_document(doc, ruleset, options, rules_dir or builtin_rules_dir())
+    result.format, result.sha256, result.pages = doc.format, doc.sha256, doc.pages
+    result.language, result.kind = index.lang, index.kind
+    result.parties = {"provider": list(index.parties.provider), "client": list(index.parties.client)}
+    result.results = evaluate_document(index, ruleset, options)
+    return result
+
+
+SUFFIXES = (".docx", ".pdf", ".md", ".markdown", ".txt")
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Files as given, folders walked recursively (sorted, symlinked folders followed once)."""
+    out: list[str] = []
+    seen_dirs: set[str] = set()
+    for p in paths:
+        if os.path.isdir(p):
+            for root, dirs, files in os.walk(p, followlinks=True):
+                real = os.path.realpath(root)
+                if real in seen_dirs:
+                    dirs[:] = []
+                    continue
+                seen_dirs.add(real)
+                dirs.sort()
+                for f in sorted(files):
+                    if f.lower().endswith(SUFFIXES) and not f.startswith((".", "~$")) and ".ccclint." not in f:
+                        out.append(os.path.join(root, f))
+        else:
+            out.append(p)
+    return out
+
+
+def summary(documents: list[DocumentResult]) -> dict[str, Any]:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for d in documents:
+        for f in d.results:
+            if f.status in ("weak", "missing") and f.severity in counts:
+                counts[f.severity] += 1
+    return {"documents": len(documents), "unreadable": sum(1 for d in documents if d.error), "findings": counts}

@@ -1,0 +1,105 @@
+"""Rule results turned into findings: severity, message in the document's language, evidence
+quoted from the original text with its location, and the model clause to add."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ccclint.docindex import DocIndex
+from ccclint.matcher import RuleResult
+
+_DEFAULT_MESSAGES = {
+    "missing": {"fr": "Clause absente : {title}.", "en": "Missing clause: {title}."},
+    "weak": {"fr": "Clause insuffisante : {title} ({reasons}).", "en": "Weak clause: {title} ({reasons})."},
+    "present": {"fr": "Clause présente : {title}.", "en": "Clause present: {title}."},
+    "not_applicable": {"fr": "Sans objet pour ce type de document.", "en": "Not applicable to this kind of document."},
+}
+
+
+@dataclass
+class Evidence:
+    text: str
+    page: int | None
+    paragraph: int
+    section: str | None
+    heading: str | None
+    line: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        out = {"text": self.text, "page": self.page, "paragraph": self.paragraph, "section": self.section,
+               "heading": self.heading}
+        if self.line is not None:
+            out["line"] = self.line
+        return out
+
+
+@dataclass
+class Finding:
+    rule: str
+    pack: str
+    status: str
+    severity: str | None
+    title: str
+    message: str
+    reference: str
+    fix: str
+    signals: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def is_finding(self) -> bool:
+        return self.status in ("weak", "missing")
+
+    def as_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "pack": self.pack, "status": self.status, "severity": self.severity,
+                "title": self.title, "message": self.message, "reference": self.reference, "signals": self.signals,
+                "values": self.values, "evidence": [e.as_json() for e in self.evidence], "fix": self.fix}
+
+
+def _evidence(index: DocIndex, start: int, end: int) -> Evidence:
+    text, para = index.quote(start, end)
+    loc = index.location(para)
+    return Evidence(text, loc.page, loc.paragraph, loc.section, loc.heading, loc.line)
+
+
+def _format(template: str, **values: Any) -> str:
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def to_finding(result: RuleResult, index: DocIndex) -> Finding:
+    rule, lang = result.rule, index.lang
+    title = rule.title.get(lang) or rule.title["en"]
+    reasons = [_format(f.signal.reason.get(lang, f.signal.reason["en"]), **f.values, **_limits(f.signal.formula))
+               for f in result.fired]
+    status = result.status
+    template = (rule.message.get(status) or _DEFAULT_MESSAGES[status]).get(lang) or _DEFAULT_MESSAGES[status]["en"]
+    message = _format(template, title=title, reasons="; ".join(reasons), **result.values)
+    if status == "weak" and rule.message.get("weak") and reasons:
+        message = f"{message.rstrip('.')} : {'; '.join(reasons)}." if lang == "fr" else f"{message.rstrip('.')}: {'; '.join(reasons)}."
+    evidence: list[Evidence] = []
+    seen: set[int] = set()
+    spans = [s for s in result.spans if s[1] > s[0]]
+    for f in result.fired:
+        spans += [s for s in f.spans if s[1] > s[0]]
+    if not spans and result.unit is not None and status in ("present", "weak") and result.unit.end > result.unit.start:
+        spans = [(result.unit.start, min(result.unit.end, result.unit.start + 1))]
+    for s, e in spans:
+        ev = _evidence(index, s, e)
+        if ev.paragraph in seen or len(evidence) >= 3:
+            continue
+        seen.add(ev.paragraph)
+        evidence.append(ev)
+    severity = rule.severity.get(status) if status in ("weak", "missing") else None
+    return Finding(rule.id, rule.pack, status, severity, title, message, rule.reference,
+                   rule.fix.get(lang) or rule.fix["en"], result.signals, reasons, result.values, evidence)
+
+
+def _limits(formula: dict[str, Any]) -> dict[str, Any]:
+    (key, arg), = formula.items()
+    return dict(arg) if isinstance(arg, dict) and key in ("deadline", "percent") else {}

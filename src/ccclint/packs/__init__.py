@@ -1,0 +1,1 @@
+"""Rule packs: YAML data a lawyer can read, validated with file:line errors, compiled once."""

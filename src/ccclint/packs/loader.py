@@ -1,0 +1,248 @@
+"""Load rule packs from folders: safe YAML, JSON-schema validation, semantic checks, and every
+error reported as `file:line: path: message` (exit code 2)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ccclint.errors import PackError
+from ccclint.packs.model import Pack, Rule, RuleSet, Signal
+
+MAX_PACK_FILE_BYTES = 1_000_000
+NODE_KEYS = ("all", "any", "not", "near", "inside", "phrase", "term", "regex", "deadline", "percent", "mentions",
+             "always", "kind")
+
+
+def builtin_rules_dir() -> str:
+    """rules/ at the top of the project, or the copy installed inside the package."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for candidate in (os.path.join(here, "..", "..", "..", "rules"), os.path.join(here, "..", "rules")):
+        if os.path.isfile(os.path.join(candidate, "common.yaml")):
+            return os.path.normpath(candidate)
+    raise PackError("built-in rules/ folder not found (broken installation)")
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    return json.loads(resources.files("ccclint.packs").joinpath("schema.json").read_text(encoding="utf-8"))
+
+
+def _validator(defname: str):
+    import jsonschema
+
+    schema = _schema()
+    return jsonschema.Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{defname}"})
+
+
+def read_yaml(path: str) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML safely (no Python tags, no aliases: no anchor bombs); return data and node tree."""
+    rel = _display(path)
+    try:
+        if os.path.getsize(path) > MAX_PACK_FILE_BYTES:
+            raise PackError(f"{rel}:1: file larger than {MAX_PACK_FILE_BYTES} bytes")
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackError(f"{rel}:1: cannot read ({exc})") from None
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1
+                raise PackError(f"{rel}:{line}: YAML aliases (*name) are not allowed in rule packs")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise PackError(f"{rel}:{line}: invalid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise PackError(f"{rel}:1: invalid YAML: {exc}") from None
+    return data, node
+
+
+def _display(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return rel if not rel.startswith("../..") else path
+
+
+def _line(node: yaml.Node | None, path: list[Any], key: str | None = None) -> int:
+    """Line of the YAML node at `path` (and of `key` inside it when given)."""
+    cur = node
+    best = cur.start_mark.line + 1 if cur is not None else 1
+    for part in list(path) + ([key] if key is not None else []):
+        nxt = None
+        if isinstance(cur, yaml.MappingNode):
+            for k, v in cur.value:
+                if k.value == part:
+                    nxt = v if part != key or key is None else k
+                    break
+        elif isinstance(cur, yaml.SequenceNode) and isinstance(part, int) and part < len(cur.value):
+            nxt = cur.value[part]
+        if nxt is None:
+            break
+        cur = nxt
+        best = cur.start_mark.line + 1
+    return best
+
+
+def _dotted(path: list[Any]) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top)"
+
+
+def _schema_errors(data: Any, node: yaml.Node | None, defname: str, rel: str) -> None:
+    errors = list(_validator(defname).iter_errors(data))
+    if not errors:
+        return
+    import jsonschema.exceptions as jx
+
+    err = jx.best_match(errors, key=lambda e: (-len(e.absolute_path), jx.relevance(e)))
+    # prefer the most precise error along oneOf branches
+    while err.context:
+        err = max(err.context, key=lambda e: len(e.absolute_path))
+    path = list(err.absolute_path)
+    if err.validator == "additionalProperties":
+        extra = re.findall(r"'([^']+)'", err.message.split("(")[-1])
+        allowed = list(err.schema.get("properties", {}))
+        if extra:
+            bad = extra[0]
+            hint = difflib.get_close_matches(bad, allowed, n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
+            raise PackError(f"{rel}:{_line(node, path, bad)}: {_dotted(path)}: unknown key '{bad}'{suggestion}")
+    if err.validator == "required":
+        raise PackError(f"{rel}:{_line(node, path)}: {_dotted(path)}: {err.message}")
+    if err.validator in ("maxProperties", "minProperties") and isinstance(err.instance, dict):
+        keys = ", ".join(err.instance) or "nothing"
+        raise PackError(f"{rel}:{_line(node, path)}: {_dotted(path)}: a formula node takes exactly one of "
+                        f"{', '.join(NODE_KEYS)} (found: {keys})")
+    raise PackError(f"{rel}:{_line(node, path)}: {_dotted(path)}: {err.message}")
+
+
+def _formulas(obj: Any, path: list[Any]):
+    """Yield (path, node dict) for every formula node inside obj."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k in NODE_KEYS:
+                yield path, obj
+            yield from _formulas(v, path + [k])
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _formulas(v, path + [i])
+
+
+def _check_terms_and_regex(data: Any, node: yaml.Node | None, rel: str, lexicon: dict[str, Any]) -> None:
+    for path, f in _formulas(data, []):
+        if "term" in f:
+            names = f["term"] if isinstance(f["term"], list) else [f["term"]]
+            for name in names:
+                if name not in lexicon:
+                    hint = difflib.get_close_matches(name, list(lexicon), n=1)
+                    sug = f" (did you mean '{hint[0]}'?)" if hint else ""
+                    raise PackError(f"{rel}:{_line(node, path + ['term'])}: {_dotted(path + ['term'])}: "
+                                    f"unknown lexicon term '{name}'{sug}")
+        if "regex" in f:
+            pats = f["regex"].values() if isinstance(f["regex"], dict) else [f["regex"]]
+            for pat in pats:
+                try:
+                    re.compile(pat)
+                except re.error as exc:
+                    raise PackError(f"{rel}:{_line(node, path + ['regex'])}: {_dotted(path + ['regex'])}: "
+                                    f"invalid regex: {exc}") from None
+
+
+def load_common(rules_dir: str) -> dict[str, dict[str, list[str]]]:
+    path = os.path.join(rules_dir, "common.yaml")
+    data, node = read_yaml(path)
+    _schema_errors(data or {}, node, "common", _display(path))
+    return (data or {}).get("lexicon", {})
+
+
+def load_pack(pack_dir: str, common: dict[str, Any]) -> Pack:
+    pack_file = os.path.join(pack_dir, "pack.yaml")
+    if not os.path.isfile(pack_file):
+        raise PackError(f"{_display(pack_dir)}: not a rule pack (no pack.yaml)")
+    data, node = read_yaml(pack_file)
+    rel = _display(pack_file)
+    _schema_errors(data, node, "pack", rel)
+    lexicon = {**common, **(data.get("lexicon") or {})}
+    _check_terms_and_regex(data.get("applies_to"), node, rel, lexicon)
+    pack = Pack(data["name"], data["title"], str(data["version"]), data["applies_to"], data.get("lexicon") or {}, [],
+                pack_dir, data.get("description", ""))
+    for fname in sorted(os.listdir(pack_dir)):
+        if fname == "pack.yaml" or not fname.endswith((".yaml", ".yml")):
+            continue
+        pack.rules.append(load_rule(os.path.join(pack_dir, fname), pack.name, lexicon))
+    return pack
+
+
+def load_rule(path: str, pack: str, lexicon: dict[str, Any]) -> Rule:
+    data, node = read_yaml(path)
+    rel = _display(path)
+    if not isinstance(data, dict):
+        raise PackError(f"{rel}:1: a rule file must be a mapping")
+    _schema_errors(data, node, "rule", rel)
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if data["id"] != stem:
+        raise PackError(f"{rel}:{_line(node, ['id'])}: id: '{data['id']}' does not match the file name '{stem}'")
+    _check_terms_and_regex(data, node, rel, lexicon)
+    signals = []
+    for i, s in enumerate(data.get("weak") or []):
+        formula = {k: v for k, v in s.items() if k in NODE_KEYS}
+        if len(formula) != 1:
+            raise PackError(f"{rel}:{_line(node, ['weak', i])}: weak[{i}]: a weak signal takes exactly one formula node")
+        signals.append(Signal(s["id"], s["reason"], s.get("within", "unit"), formula))
+    ids = [s.id for s in signals]
+    for dup in {x for x in ids if ids.count(x) > 1}:
+        raise PackError(f"{rel}:{_line(node, ['weak'])}: weak: signal id '{dup}' is used twice")
+    for i, ex in enumerate((data.get("examples") or {}).get("weak") or []):
+        if ex.get("signal") and ex["signal"] not in ids and ex["signal"] != "negated":
+            raise PackError(f"{rel}:{_line(node, ['examples', 'weak', i])}: examples.weak[{i}].signal: "
+                            f"unknown signal '{ex['signal']}' (signals: {', '.join(ids) or 'none'})")
+    return Rule(
+        id=data["id"], pack=pack, title=data["title"], severity=data["severity"],
+        references=tuple(data["references"]), fix=data["fix"], match=data["match"],
+        scope=data.get("scope", "paragraph"), why=data.get("why") or {}, message=data.get("message") or {},
+        applies_if=data.get("applies_if"), weak=tuple(signals), examples=data.get("examples") or {},
+        metadata=data.get("metadata") or {}, source=rel,
+    )
+
+
+def load(extra_dirs: tuple[str, ...] = (), packs: tuple[str, ...] = (), rules_dir: str | None = None) -> RuleSet:
+    """Built-in packs plus every pack folder found in `extra_dirs`; `packs` keeps only those named."""
+    base = rules_dir or builtin_rules_dir()
+    common = load_common(base)
+    dirs = [os.path.join(base, d) for d in sorted(os.listdir(base)) if os.path.isfile(os.path.join(base, d, "pack.yaml"))]
+    for extra in extra_dirs:
+        if not os.path.isdir(extra):
+            raise PackError(f"{extra}: --rules folder not found")
+        if os.path.isfile(os.path.join(extra, "pack.yaml")):
+            dirs.append(extra)
+        else:
+            dirs += [os.path.join(extra, d) for d in sorted(os.listdir(extra))
+                     if os.path.isfile(os.path.join(extra, d, "pack.yaml"))]
+    loaded = [load_pack(d, common) for d in dirs]
+    seen: dict[str, str] = {}
+    for p in loaded:
+        for r in p.rules:
+            if r.id in seen:
+                raise PackError(f"{r.source}:1: id: rule '{r.id}' is already defined in {seen[r.id]}")
+            seen[r.id] = r.source
+    if packs:
+        unknown = set(packs) - {p.name for p in loaded}
+        if unknown:
+            raise PackError(f"unknown pack(s): {', '.join(sorted(unknown))} (known: {', '.join(p.name for p in loaded)})")
+        loaded = [p for p in loaded if p.name in packs]
+    return RuleSet(loaded, common)

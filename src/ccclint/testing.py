@@ -1,0 +1,86 @@
+"""Run the examples every rule carries (present, missing, one per weak signal, both languages).
+Used by `ccclint rules test` and by pytest (one test per example)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ccclint.docindex import DocIndex
+from ccclint.engine import party_regex
+from ccclint.extractors import find_parties
+from ccclint.matcher import Context, evaluate_rule
+from ccclint.packs.model import Rule, RuleSet
+from ccclint.parsers.text import parse_string
+from ccclint.segment import structure
+
+
+@dataclass
+class Outcome:
+    case_id: str
+    expected: str
+    got: str
+    signals: list[str]
+    ok: bool
+
+
+def example_cases(ruleset: RuleSet):
+    """(case_id, rule, status, example) for every example, ids like ART33-BREACH-NOTIFY/weak/1."""
+    for rule in ruleset.rules:
+        for status in ("present", "weak", "missing", "not_applicable"):
+            for i, ex in enumerate(rule.examples.get(status) or [], start=1):
+                yield f"{rule.id}/{status}/{i}", rule, status, ex
+
+
+def default_kind(ruleset: RuleSet, rule: Rule) -> str:
+    applies = ruleset.pack(rule.pack).applies_to
+    for kind in ("call-centre", "dpa", "services", "sla", "other"):
+        if applies.get(kind) is True:
+            return kind
+    return next(iter(applies), "other")
+
+
+def run_example(ruleset: RuleSet, rule: Rule, status: str, example: dict) -> tuple[str, list[str]]:
+    doc = parse_string(example["text"], path=f"<{rule.id}>")
+    index = DocIndex.build(doc, structure(doc))
+    index.lang = example["lang"]
+    index.kind = example.get("kind") or default_kind(ruleset, rule)
+    lexicon = ruleset.lexicon_for(rule.pack)
+    words = {r: {w for lng in ("fr", "en") for w in ruleset.common.get(r, {}).get(lng, [])} for r in ("provider", "client")}
+    index.parties = find_parties([(p.block.text, f.text) for p, f in zip(index.structure.paragraphs, index.folded)],
+                                 words["provider"], words["client"])
+    ctx = Context(index, lexicon, party_regex(index, lexicon))
+    from ccclint.engine import pack_applies
+
+    applicable = pack_applies(ruleset.pack(rule.pack), ctx)
+    result = evaluate_rule(rule, ctx, applicable)
+    return result.status, result.signals
+
+
+def run_examples(ruleset: RuleSet) -> list[Outcome]:
+    out = []
+    for case_id, rule, status, ex in example_cases(ruleset):
+        got, signals = run_example(ruleset, rule, status, ex)
+        ok = got == status and (status != "weak" or not ex.get("signal") or ex["signal"] in signals)
+        out.append(Outcome(case_id, status + (f"[{ex['signal']}]" if ex.get("signal") else ""), got, signals, ok))
+    return out
+
+
+def coverage_gaps(rule: Rule) -> list[str]:
+    """What a rule's examples fail to cover: each status in both languages, each weak signal."""
+    gaps = []
+    ex = rule.examples
+    for status in ("present", "missing"):
+        langs = {e["lang"] for e in ex.get(status) or []}
+        for lang in ("fr", "en"):
+            if lang not in langs:
+                gaps.append(f"no {status} example in {lang}")
+    covered = {e.get("signal") for e in ex.get("weak") or []}
+    for s in rule.weak:
+        if s.id not in covered:
+            gaps.append(f"no weak example for signal '{s.id}'")
+    weak_langs = {e["lang"] for e in ex.get("weak") or []}
+    if rule.weak:
+        for lang in ("fr", "en"):
+            if lang not in weak_langs:
+                gaps.append(f"no weak example in {lang}")
+    return gaps
