@@ -147,11 +147,12 @@ def rules_test(pack_dirs: List[str] = typer.Argument(None, help="Pack folders (d
 def eval_cmd(labels: str = typer.Argument(..., help="labels.yaml (design §5)."),
              fmt: str = typer.Option("text", "--format", help="text|json"),
              rules: List[str] = typer.Option([], "--rules"),
+             pack: List[str] = typer.Option([], "--pack", help="Score only the rules of these packs."),
              wrong: bool = typer.Option(True, "--wrong/--no-wrong", help="List the wrong cells.")) -> None:
     """Measure accuracy against a labelled corpus."""
     from ccclint import evaluate
 
-    result = evaluate.evaluate(labels, rules=tuple(rules))
+    result = evaluate.evaluate(labels, rules=tuple(rules), packs=tuple(pack))
     if fmt == "json":
         import json
 

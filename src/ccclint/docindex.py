@@ -8,11 +8,14 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ccclint.extractors import Duration, Parties, durations, percents
+from ccclint.extractors import IMMEDIACY_RE, Duration, Parties, durations, percents
 from ccclint.model import Document, Location, Structure
 from ccclint.normalize import Folded, fold
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[a-z0-9])")
+# timing words with no figure, beyond the extractor's list (informal ones found in contracts)
+_MORE_IMMEDIACY = re.compile(r"\b(rapidement|sans delai|without delay|in a timely fashion|diligemment|au plus vite|"
+                             r"sans attendre|at once|as soon as possible)\b")
 _ABBREV = re.compile(r"(?:\b(?:art|arts|al|n|no|nos|cf|e\.g|i\.e|p|pp|m|mm|mme|mr|mrs|dr|st|ste|inc|ltd|co|corp|"
                      r"etc|vs|viz|ch|sect|para|ss|seq|env|min|max|approx|op|ibid|chap|vol|fig|annex|ann|cl|reg|dir)|"
                      r"\b[a-z]|\d)\.$")
@@ -121,6 +124,12 @@ class DocIndex:
     @cached_property
     def durations(self) -> list[Duration]:
         return durations(self.text)
+
+    @cached_property
+    def immediacy(self) -> list[tuple[int, int]]:
+        spans = [(m.start(), m.end()) for m in IMMEDIACY_RE.finditer(self.text)]
+        spans += [(m.start(), m.end()) for m in _MORE_IMMEDIACY.finditer(self.text)]
+        return sorted(spans)
 
     @cached_property
     def percents(self) -> list[tuple[int, int, float]]:

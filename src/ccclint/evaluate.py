@@ -59,10 +59,11 @@ def load_labels(path: str) -> list[dict[str, Any]]:
 
 
 def evaluate(labels_path: str, rules: tuple[str, ...] = (), files: list[str] | None = None,
-             rule_prefixes: tuple[str, ...] = ()) -> dict[str, Any]:
+             rule_prefixes: tuple[str, ...] = (), packs: tuple[str, ...] = ()) -> dict[str, Any]:
     docs = load_labels(labels_path)
     base = os.path.dirname(os.path.abspath(labels_path))
-    ruleset = loader.load(rules)
+    ruleset = loader.load(rules, packs)
+    scored = {r.id for r in ruleset.rules}
     options = Options()
     per_rule: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])  # tp fp fn correct total
     wrong, kinds_ok, ev_hits, ev_total, documents = [], 0, 0, 0, []
@@ -78,6 +79,8 @@ def evaluate(labels_path: str, rules: tuple[str, ...] = (), files: list[str] | N
                           "error": result.error})
         for rule_id, label in (entry.get("labels") or {}).items():
             if rule_prefixes and not rule_id.startswith(rule_prefixes):
+                continue
+            if packs and rule_id not in scored:
                 continue
             exp = label["status"]
             f = got.get(rule_id)

@@ -136,6 +136,11 @@ _DEFINED_EN = re.compile(
 )
 
 
+_ROLE_IN_PARENS = re.compile(
+    r"(?P<name>[\w'&.-]+(?: [\w'&.-]+){0,3}) \((?P<role>sous-traitant|responsable (?:du|de) traitement|processor|controller|"
+    r"prestataire|client|supplier|customer)\)")
+
+
 @dataclass(frozen=True)
 class Parties:
     """Folded names that designate each side: role words plus the names defined in the preamble."""
@@ -150,14 +155,25 @@ def find_parties(paragraphs: list[tuple[str, str]], provider_words: set[str], cl
     provider: list[str] = []
     client: list[str] = []
     for idx, (orig, folded) in enumerate(paragraphs[:80]):
-        found = [m.group("name") for m in _DEFINED_FR.finditer(folded)]
-        found += [m.group("name") or m.group("name2") for m in _DEFINED_EN.finditer(folded)]
-        for name in found:
+        found = [(m.start(), m.end(), m.group("name")) for m in _DEFINED_FR.finditer(folded)]
+        found += [(m.start(), m.end(), m.group("name") or m.group("name2")) for m in _DEFINED_EN.finditer(folded)]
+        for m in _ROLE_IN_PARENS.finditer(folded):  # "Entre Acme (sous-traitant) et ..."
+            name = re.sub(r"^(?:(?:entre|between|et|and|la|le|les|l'|the)\s+)+", "", m.group("name"))
+            role = _role(m.group("role"), provider_words, client_words)
+            if role and name not in provider_words | client_words and len(name) >= 3:
+                (provider if role == "provider" else client).append(name)
+        origin = _origin(orig, folded) if found else None
+        seg_start = 0  # the company a definition names is the first one after the previous definition
+        for start, end, name in sorted(found):
+            cut = origin[start] if origin else len(orig)
+            segment = orig[seg_start:cut] if origin else orig
+            entity = _entity_name(segment) or (_entity_name(paragraphs[idx - 1][0]) if idx and not seg_start else None)
+            if origin:
+                seg_start = origin[end - 1] + 1
             name = name.strip(" .'-")
             if not name or len(name) > 40:
                 continue
             role = _role(name, provider_words, client_words)
-            entity = _entity_name(orig) or (_entity_name(paragraphs[idx - 1][0]) if idx else None)
             if role is None:
                 continue
             target = provider if role == "provider" else client
@@ -166,6 +182,14 @@ def find_parties(paragraphs: list[tuple[str, str]], provider_words: set[str], cl
             if entity and entity not in provider + client and len(entity) >= 3:
                 target.append(entity)
     return Parties(tuple(dict.fromkeys(provider)), tuple(dict.fromkeys(client)))
+
+
+def _origin(original: str, folded: str) -> tuple[int, ...] | None:
+    """Offsets of the folded characters in the original, when `folded` is fold(original)."""
+    from ccclint.normalize import fold
+
+    f = fold(original)
+    return f.origin if f.text == folded else None
 
 
 def _role(name: str, provider_words: set[str], client_words: set[str]) -> str | None:

@@ -29,6 +29,7 @@ class KindCues:
     body_weight: float
     body_cap: float
     minimum: float
+    beats: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -45,8 +46,9 @@ def load_cues(rules_dir: str) -> tuple[tuple[KindCues, ...], float]:
             raise PackError(f"{path}:1: unknown kind '{kind}' (known: {', '.join(KINDS)})")
         cues.append(KindCues(kind, tuple(spec.get("title", [])), tuple(spec.get("body", [])),
                              float(spec.get("title_weight", 5)), float(spec.get("body_weight", 1)),
-                             float(spec.get("body_cap", 6)), float(spec.get("minimum", 3))))
-    return tuple(cues), float(data.get("title_chars", 300))
+                             float(spec.get("body_cap", 6)), float(spec.get("minimum", 3)),
+                             tuple(spec.get("beats", []))))
+    return tuple(cues), float(data.get("title_chars", 150))
 
 
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -58,7 +60,7 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def scores(index: DocIndex, rules_dir: str) -> dict[str, float]:
     cues, title_chars = load_cues(rules_dir)
-    title = index.text[: int(title_chars)]
+    title = title_text(index, int(title_chars))
     body = index.text
     out = {}
     for c in cues:
@@ -70,12 +72,23 @@ def scores(index: DocIndex, rules_dir: str) -> dict[str, float]:
     return out
 
 
+def title_text(index: DocIndex, chars: int) -> str:
+    """The opening characters plus the headings of the first paragraphs: where a contract names itself."""
+    headings = [index.folded[i].text for i, p in enumerate(index.structure.paragraphs[:15])
+                if p.block.kind == "heading" or (p.heading == p.block.text.strip() and len(p.block.text) < 120)]
+    return index.text[:chars] + "\n" + "\n".join(headings)
+
+
 def detect(index: DocIndex, rules_dir: str) -> str:
-    """The best-scoring kind above its minimum, else `other`."""
+    """The best-scoring kind above its minimum (a kind that `beats` another wins over it), else `other`."""
     cues, _ = load_cues(rules_dir)
-    minimum = {c.kind: c.minimum for c in cues}
-    ranked = sorted(scores(index, rules_dir).items(), key=lambda kv: -kv[1])
-    for kind, score in ranked:
-        if score >= minimum.get(kind, 3):
-            return kind
-    return "other"
+    spec = {c.kind: c for c in cues}
+    score = scores(index, rules_dir)
+    passing = [k for k, v in sorted(score.items(), key=lambda kv: -kv[1]) if v >= spec[k].minimum]
+    if not passing:
+        return "other"
+    best = passing[0]
+    for kind in passing[1:]:
+        if best in spec[kind].beats:
+            best = kind
+    return best

@@ -211,6 +211,12 @@ def _inside(arg: dict[str, Any], unit: Unit, ctx: Context) -> list[Span]:
 
 def _deadline(arg: dict[str, Any], unit: Unit, ctx: Context) -> list[Span]:
     found = [d for d in ctx.index.durations if d.start >= unit.start and d.end <= unit.end]
+    if arg.get("none"):
+        vague = [s for s in ctx.index.immediacy if s[0] >= unit.start and s[1] <= unit.end]
+        return [] if found or vague else [(unit.start, unit.start)]
+    if arg.get("vague"):
+        vague = [s for s in ctx.index.immediacy if s[0] >= unit.start and s[1] <= unit.end]
+        return vague if vague and not found else []
     if arg.get("absent"):
         return [] if found else [(unit.start, unit.start)]
     if not found:

@@ -233,7 +233,13 @@ def load(extra_dirs: tuple[str, ...] = (), packs: tuple[str, ...] = (), rules_di
         else:
             dirs += [os.path.join(extra, d) for d in sorted(os.listdir(extra))
                      if os.path.isfile(os.path.join(extra, d, "pack.yaml"))]
-    loaded = [load_pack(d, common) for d in dirs]
+    if packs:  # folders are named after their pack: skip the others without parsing them
+        named = [d for d in dirs if os.path.basename(os.path.normpath(d)) in packs]
+        dirs = named if {os.path.basename(os.path.normpath(d)) for d in named} >= set(packs) else dirs
+    unique: dict[str, str] = {}
+    for d in dirs:
+        unique.setdefault(os.path.realpath(d), d)
+    loaded = [load_pack(d, common) for d in unique.values()]
     seen: dict[str, str] = {}
     for p in loaded:
         for r in p.rules:
