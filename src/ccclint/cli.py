@@ -129,10 +129,9 @@ def rules_test(pack_dirs: List[str] = typer.Argument(None, help="Pack folders (d
     from ccclint import testing
     from ccclint.packs import loader
 
-    ruleset = loader.load(tuple(pack_dirs or ()))
-    if pack_dirs:
-        names = {loader.load_pack(d, ruleset.common).name for d in pack_dirs}
-        ruleset.packs = [p for p in ruleset.packs if p.name in names]
+    dirs = tuple(pack_dirs or ())
+    names = tuple(os.path.basename(os.path.normpath(d)) for d in dirs)
+    ruleset = loader.load(dirs, names)
     outcomes = testing.run_examples(ruleset)
     failed = [o for o in outcomes if not o.ok]
     for o in outcomes:
