@@ -177,12 +177,16 @@ def main() -> None:
         typer.echo("ccclint: interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # click usage errors come here too
-        import click
+        click_exc = getattr(typer, "_click", None)
+        click_exc = getattr(click_exc, "exceptions", None)
+        if click_exc is None:
+            import click
 
-        if isinstance(exc, click.exceptions.ClickException):
+            click_exc = click.exceptions
+        if isinstance(exc, click_exc.ClickException):
             exc.show()
             sys.exit(2)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, click_exc.Abort):
             sys.exit(130)
         if _DEBUG["on"]:
             raise

@@ -102,6 +102,7 @@ class Context:
                     continue
                 s = self.index.sentence_at(m.start())
                 window = text[max(s.start, m.start() - _RELEASE_WINDOW):m.start()]
+                window = re.split(r"[;:]", window)[-1]  # a negation before ';' governs another clause
                 cached.append((m.start(), m.end(), bool(_RELEASE.search(window))))
             self._hits[pattern] = cached
         return cached
@@ -227,12 +228,16 @@ def _deadline(arg: dict[str, Any], unit: Unit, ctx: Context) -> list[Span]:
         return [(d.start, d.end) for d in found if d.business]
     shortest = min(found, key=lambda d: d.worst_hours)
     if "max_hours" in arg and shortest.worst_hours > arg["max_hours"]:
-        ctx.values["hours"] = round(shortest.worst_hours, 2)
+        ctx.values["hours"] = _number(shortest.worst_hours)
         return [(shortest.start, shortest.end)]
     if "min_hours" in arg and shortest.worst_hours < arg["min_hours"]:
-        ctx.values["hours"] = round(shortest.worst_hours, 2)
+        ctx.values["hours"] = _number(shortest.worst_hours)
         return [(shortest.start, shortest.end)]
     return []
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 2)
 
 
 def _percent(arg: dict[str, Any], unit: Unit, ctx: Context) -> list[Span]:
@@ -244,7 +249,7 @@ def _percent(arg: dict[str, Any], unit: Unit, ctx: Context) -> list[Span]:
     out = []
     for s, e, v in found:
         if ("min" in arg and v < arg["min"]) or ("max" in arg and v > arg["max"]):
-            ctx.values["percent"] = v
+            ctx.values["percent"] = _number(v)
             out.append((s, e))
     return out
 

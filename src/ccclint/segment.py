@@ -50,7 +50,7 @@ def heading_of(block: Block) -> tuple[int, str | None] | None:
                 return rank, label
     if block.kind == "heading":
         n = _NUMBERED.match(text) or _ROMAN.match(text)
-        return max(block.level, 1), (n.group("num") if n else block.number)
+        return max(block.level, 1), (n.group("num") if n else _bare(block.number))
     n = _NUMBERED.match(text)
     if n and _title_like(n.group("title")) and not n.group("title").rstrip().endswith((".", ":", ";")):
         return 1 + n.group("num").count(".") + 1, n.group("num")
@@ -65,6 +65,14 @@ def heading_of(block: Block) -> tuple[int, str | None] | None:
             and block.kind in ("paragraph", "heading")):
         return 2, None
     return None
+
+
+def _bare(number: str | None) -> str | None:
+    """A rendered list number without its trailing punctuation: Word's "5.2." or "3)" -> "5.2", "3"."""
+    if not number:
+        return number
+    number = number.rstrip(".")
+    return number.rstrip(")") if "(" not in number else number
 
 
 def structure(doc: Document) -> Structure:
@@ -107,6 +115,8 @@ def _own_number(block: Block) -> str | None:
 def _combine(section: str | None, own: str | None, block: Block) -> str | None:
     if not own:
         return section
+    if own[0].isdigit():
+        own = own.rstrip(".)")  # a Word list number renders as "1." or "1)"
     if "." in own and own[0].isdigit():
         return own
     if section and own.isdigit():

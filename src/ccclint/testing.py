@@ -69,7 +69,8 @@ def coverage_gaps(rule: Rule) -> list[str]:
     """What a rule's examples fail to cover: each status in both languages, each weak signal."""
     gaps = []
     ex = rule.examples
-    for status in ("present", "missing"):
+    always = rule.match == {"always": True}  # document-level checks can never be missing
+    for status in ("present",) if always else ("present", "missing"):
         langs = {e["lang"] for e in ex.get(status) or []}
         for lang in ("fr", "en"):
             if lang not in langs:

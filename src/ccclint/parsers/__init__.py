@@ -66,7 +66,7 @@ def sniff(path: str, data: bytes) -> str:
         raise InputError(path, "unsupported", "RTF file: save it as .docx or .pdf")
     if suffix in (".docx", ".pdf"):
         raise InputError(path, "corrupt", f"not a valid {suffix[1:].upper()} file (wrong content for its name)")
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data[:4096] and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 text has NULs
         raise InputError(path, "unsupported", "binary file of an unknown format")
     return TEXT_SUFFIXES.get(suffix, "text")
 
@@ -100,6 +100,6 @@ def parse_file(path: str, limits: Limits = Limits()) -> Document:
 
 def _load_parsers() -> None:
     """Import parser modules lazily so `ccclint --version` stays fast."""
-    if PARSERS:
-        return
+    if {"docx", "pdf", "markdown", "text"} <= PARSERS.keys():
+        return  # (importing parsers.text alone, e.g. for parse_string, must not hide the others)
     from ccclint.parsers import docx, pdf, text  # noqa: F401

@@ -55,7 +55,9 @@ def _pages_pdfium(path: str, data: bytes, limits: Limits) -> list[list[str]]:
             text = textpage.get_text_bounded()
             textpage.close()
             page.close()
-            pages.append([_clean(l).rstrip() for l in re.split(r"\r\n|\r|\n", text)])
+            # pdfium writes a line-end hyphen as \x02 and drops the line break: restore both, so
+            # _join_hyphen repairs the word and the line widths stay true
+            pages.append([_clean(l).rstrip() for l in re.split(r"\r\n|\r|\n", text.replace("\x02", "-\n"))])
         return pages
     finally:
         pdf.close()
