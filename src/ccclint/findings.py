@@ -87,7 +87,9 @@ def to_finding(result: RuleResult, index: DocIndex) -> Finding:
     spans = [s for s in result.spans if s[1] > s[0]]
     for f in result.fired:
         spans += [s for s in f.spans if s[1] > s[0]]
-    if not spans and result.unit is not None and status in ("present", "weak") and result.unit.end > result.unit.start:
+    whole_document = rule.match == {"always": True}  # nothing to quote when nothing was found
+    if not spans and not whole_document and result.unit is not None and status in ("present", "weak") \
+            and result.unit.end > result.unit.start:
         spans = [(result.unit.start, min(result.unit.end, result.unit.start + 1))]
     for s, e in spans:
         ev = _evidence(index, s, e)

@@ -58,7 +58,13 @@ def compile_phrase(phrase: str, parties: dict[str, str]) -> str:
             out.append(parties[m.group(1)])
             i += m.end()
             continue
-        if ch == "*":
+        if ch == "\\" and i + 1 < len(text):  # \( \) \? \* ... : the next character literally
+            out.append(re.escape(fold_char(text[i + 1])))
+            i += 2
+            continue
+        if ch == "?" and out and out[-1] == r"\s+":  # "a ?b": an optional space, not a lazy one
+            out[-1] = r"\s*"
+        elif ch == "*":
             out.append(r"\w*")
         elif ch == " ":
             if not out or out[-1] != r"\s+":
