@@ -147,11 +147,13 @@ def eval_cmd(labels: str = typer.Argument(..., help="labels.yaml (design §5).")
              fmt: str = typer.Option("text", "--format", help="text|json"),
              rules: List[str] = typer.Option([], "--rules"),
              pack: List[str] = typer.Option([], "--pack", help="Score only the rules of these packs."),
+             all_renderings: bool = typer.Option(False, "--all-renderings",
+                                                 help="Also score the .md/.docx/.pdf siblings of each labelled file."),
              wrong: bool = typer.Option(True, "--wrong/--no-wrong", help="List the wrong cells.")) -> None:
     """Measure accuracy against a labelled corpus."""
     from ccclint import evaluate
 
-    result = evaluate.evaluate(labels, rules=tuple(rules), packs=tuple(pack))
+    result = evaluate.evaluate(labels, rules=tuple(rules), packs=tuple(pack), all_renderings=all_renderings)
     if fmt == "json":
         import json
 

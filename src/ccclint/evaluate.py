@@ -59,7 +59,8 @@ def load_labels(path: str) -> list[dict[str, Any]]:
 
 
 def evaluate(labels_path: str, rules: tuple[str, ...] = (), files: list[str] | None = None,
-             rule_prefixes: tuple[str, ...] = (), packs: tuple[str, ...] = ()) -> dict[str, Any]:
+             rule_prefixes: tuple[str, ...] = (), packs: tuple[str, ...] = (),
+             all_renderings: bool = False) -> dict[str, Any]:
     docs = load_labels(labels_path)
     base = os.path.dirname(os.path.abspath(labels_path))
     ruleset = loader.load(rules, packs)
@@ -67,7 +68,15 @@ def evaluate(labels_path: str, rules: tuple[str, ...] = (), files: list[str] | N
     options = Options()
     per_rule: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])  # tp fp fn correct total
     wrong, kinds_ok, ev_hits, ev_total, documents = [], 0, 0, 0, []
+    expanded = []
     for entry in docs:
+        expanded.append(entry)
+        if all_renderings:  # the same contract as .md / .docx / .pdf must get the same verdicts
+            stem, ext = os.path.splitext(entry["file"])
+            for other in (".md", ".docx", ".pdf"):
+                if other != ext and os.path.isfile(os.path.join(base, stem + other)):
+                    expanded.append({**entry, "file": stem + other})
+    for entry in expanded:
         if files and entry["file"] not in files:
             continue
         path = os.path.join(base, entry["file"])
