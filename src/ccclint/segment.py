@@ -52,6 +52,8 @@ def heading_of(block: Block) -> tuple[int, str | None] | None:
         n = _NUMBERED.match(text) or _ROMAN.match(text)
         return max(block.level, 1), (n.group("num") if n else _bare(block.number))
     n = _NUMBERED.match(text)
+    if n and "." not in n.group("num") and not re.match(r"\s*\d+[.)]", text) and not n.group("title")[:1].isupper():
+        n = None  # "30 secondes ou moins" (a table cell or a quantity), not "3 Definitions"
     if n and _title_like(n.group("title")) and not n.group("title").rstrip().endswith((".", ":", ";")):
         return 1 + n.group("num").count(".") + 1, n.group("num")
     if block.number and block.kind == "item" and _title_like(text) and not text.rstrip().endswith((".", ":", ";", ",")):

@@ -119,7 +119,9 @@ def _paragraphs(pages: list[list[str]]) -> list[Block]:
                     current = None
                 prev_short = True
                 continue
-            starts = bool(_STARTS_BLOCK.match(line))
+            # a numbering or label opens a paragraph only after a finished line: "… set out in" + "Schedule 4." runs on
+            starts = bool(_STARTS_BLOCK.match(line)) and (current is None or bool(re.search(r"[.:;!?»\"”)]$", current))
+                                                          or prev_short)
             if current is None or starts or prev_short:
                 if current is not None:
                     blocks.append(Block(current, "paragraph", page=cur_page))
