@@ -135,6 +135,10 @@ class DocIndex:
     def percents(self) -> list[tuple[int, int, float]]:
         return percents(self.text)
 
+    def is_heading(self, paragraph: int) -> bool:
+        p = self.structure.paragraphs[paragraph]
+        return p.block.kind == "heading" or p.heading == p.block.text.strip()
+
     def heading_text(self, paragraph: int) -> str:
         p = self.structure.paragraphs[paragraph]
         return fold(" / ".join(p.heading_path)).text

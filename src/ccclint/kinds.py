@@ -60,7 +60,7 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def scores(index: DocIndex, rules_dir: str) -> dict[str, float]:
     cues, title_chars = load_cues(rules_dir)
-    title = title_text(index, int(title_chars))
+    title = title_text(index, int(title_chars)).replace("\n", " ")  # a title may wrap over two lines
     body = index.text
     out = {}
     for c in cues:

@@ -27,6 +27,7 @@ _RELEASE = re.compile(
     r"|need not|not (?:required|obliged|obligated) to|does not (?:undertake|agree|commit) to|no obligation to",
 )
 _RELEASE_WINDOW = 60  # characters before the phrase
+_SPACE = r"[^\S\n]+"  # spaces inside a paragraph: a phrase never runs across two paragraphs
 
 
 def compile_phrase(phrase: str, parties: dict[str, str]) -> str:
@@ -39,12 +40,23 @@ def compile_phrase(phrase: str, parties: dict[str, str]) -> str:
     out: list[str] = []
     i = 0
     text = phrase.strip()
+    lead_space = _optional_groups_after_space(text)
+    close_at = -1
     while i < len(text):
         ch = text[i]
+        if ch == " " and i + 1 in lead_space:  # "word (x|y)?" at the end: the space belongs to the optional part
+            out.append(r"(?:[^\S\n]+(?:")
+            close_at = lead_space[i + 1]
+            i += 2
+            continue
+        if ch == ")" and i == close_at:
+            out.append("))")
+            i += 1
+            continue
         if text.startswith("...", i) or ch == "…":
-            while out and out[-1] == r"\s+":
+            while out and out[-1] == _SPACE:
                 out.pop()
-            out.append(r"(?:\W+\w+){0,8}?\W+")
+            out.append(r"(?:[^\w\n]+\w+){0,8}?[^\w\n]+")
             i += 3 if ch == "." else 1
             while i < len(text) and text[i] == " ":
                 i += 1
@@ -62,17 +74,17 @@ def compile_phrase(phrase: str, parties: dict[str, str]) -> str:
             out.append(re.escape(fold_char(text[i + 1])))
             i += 2
             continue
-        if ch == "?" and out and out[-1] == r"\s+":  # "a ?b": an optional space, not a lazy one
-            out[-1] = r"\s*"
+        if ch == "?" and out and out[-1] == _SPACE:  # "a ?b": an optional space, not a lazy one
+            out[-1] = r"[^\S\n]*"
         elif ch == "*":
             out.append(r"\w*")
         elif ch == " ":
-            if not out or out[-1] != r"\s+":
-                out.append(r"\s+")
+            if not out or out[-1] != _SPACE:
+                out.append(_SPACE)
         elif ch == "'":
-            out.append(r"'\s?")
+            out.append(r"'[^\S\n]?")
         elif ch == "-":
-            out.append(r"[\s-]?")
+            out.append(r"[^\S\n-]?-?[^\S\n]?")
         elif ch == "(":
             out.append("(?:")
         elif ch in ")|?":
@@ -84,6 +96,22 @@ def compile_phrase(phrase: str, parties: dict[str, str]) -> str:
     start = r"(?<!\w)" if re.match(r"[\w(\[{]", text) else ""
     end = r"(?!\w)" if text[-1:].isalnum() or text.endswith((")", "?", "]", "}")) else ""
     return start + body + end
+
+
+def _optional_groups_after_space(text: str) -> dict[int, int]:
+    """'(' index -> ')' index of an optional group between spaces: 'finalites (du traitement)?', 'a (b)? c'.
+    The space before the group belongs to it, so the phrase matches with or without the group."""
+    out: dict[int, int] = {}
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "(" and (i == 0 or text[i - 1] != "\\"):
+            stack.append(i)
+        elif ch == ")" and stack and text[i - 1] != "\\":
+            start = stack.pop()
+            follows = text[i + 1:i + 3]
+            if start > 0 and text[start - 1] == " " and text[i - 1] != " " and follows in ("?", "? "):
+                out[start] = i
+    return out
 
 
 @dataclass
@@ -332,8 +360,13 @@ def evaluate_rule(rule: Rule, ctx: Context, applicable: bool = True) -> RuleResu
     if not applicable or (rule.applies_if and not evaluate(rule.applies_if, index.document_unit, ctx)):
         return RuleResult(rule, "not_applicable")
     units = index.units(rule.scope)
+    if rule.scope in ("sentence", "paragraph"):  # a title counts only when no body text matches
+        units = [u for u in units if not index.is_heading(u.paragraph)] + \
+                [u for u in units if index.is_heading(u.paragraph)]
     best: tuple[int, int, Unit, list[Span], list[Fired]] | None = None
     for order, unit in enumerate(units):
+        if best is not None and index.is_heading(unit.paragraph) and rule.scope in ("sentence", "paragraph"):
+            break
         spans = evaluate(rule.match, unit, ctx)
         if not spans:
             continue

@@ -13,7 +13,9 @@ _LIST_ITEM = re.compile(r"^(\s*)([-*+•]|\d+[.)]|[a-zA-Z][.)]|\([a-zA-Z0-9]+\))
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _REF_DEF = re.compile(r"^\s*\[[^\]]+\]:\s*\S+\s*$")
-_EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`|(?<![\w_])_(?=[^\s_])|(?<=[^\s_])_(?![\w_]))")
+# emphasis markers only: `code` spans are kept (templates use them for fields to fill) and runs of three or more
+# underscores are kept (blanks to fill in)
+_EMPHASIS = re.compile(r"(\*\*|(?<!_)__(?!_)|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w_])_(?=[^\s_])|(?<=[^\s_])_(?![\w_]))")
 
 
 def decode(path: str, data: bytes) -> str:

@@ -1,0 +1,187 @@
+"""Country mentions in a document: which countries and territories a contract names, with their
+EEA and adequacy flags (data: rules/countries.yaml, dated with `as_of`).
+
+`find_countries(index, unit)` returns the spans of folded text (index.text) naming a country inside
+the unit, each with that country's record. The YAML is loaded and compiled once into one regex; the
+hits of a document are computed once and kept on its DocIndex. Pure: nothing is written but that cache.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+_CACHE_ATTR = "_ccclint_country_hits"
+
+
+class _Finder:
+    """Finds the phrases of many entries fast: a phrase is tried only at the words that can start it
+    (looked up by their first letters), so a long contract costs one pass over its words. Raw regular
+    expressions, and phrases starting with a group, go into one combined regex."""
+
+    def __init__(self, items: list[tuple[str, str, int]]):
+        # items: (source phrase or regex, regex, entry index)
+        self.table: dict[str, list[tuple[re.Pattern[str], int, int]]] = {}
+        raw: list[tuple[str, int]] = []
+        for order, (source, rx, entry) in enumerate(items):
+            key = _literal_start(source)
+            if key:
+                self.table.setdefault(key[:3], []).append((re.compile(rx), entry, order))
+            else:
+                raw.append((rx, entry))
+        self.raw_groups = {f"g{n}": entry for n, (_, entry) in enumerate(raw)}
+        self.raw = re.compile("|".join(f"(?P<g{n}>{rx})" for n, (rx, _) in enumerate(raw))) if raw else None
+
+    def finditer(self, text: str) -> list[tuple[int, int, int]]:
+        """Non-overlapping (start, end, entry): leftmost first, then longest."""
+        found: list[tuple[int, int, int]] = []
+        table = self.table
+        for w in _WORD.finditer(text):
+            word, pos = w.group(), w.start()
+            for key in {word[:1], word[:2], word[:3]}:
+                for rx, entry, _ in table.get(key, ()):
+                    m = rx.match(text, pos)
+                    if m and m.end() > pos:
+                        found.append((pos, m.end(), entry))
+        if self.raw is not None:
+            for m in self.raw.finditer(text):
+                if m.end() > m.start():
+                    found.append((m.start(), m.end(), self.raw_groups[m.lastgroup or ""]))
+        found.sort(key=lambda t: (t[0], -t[1]))
+        out: list[tuple[int, int, int]] = []
+        last_end = -1
+        for s, e, entry in found:
+            if s >= last_end:
+                out.append((s, e, entry))
+                last_end = e
+        return out
+
+
+_WORD = re.compile(r"\w+")
+_MARKET_WINDOW = 120  # characters before a mention searched for a market context
+
+
+def _literal_start(source: str) -> str:
+    """The letters a phrase surely starts with (folded), or '' when it starts with a group or is a regex."""
+    from ccclint.normalize import fold_text
+
+    m = re.match(r"[^\W_]+", fold_text(source))
+    return m.group() if m and not source.startswith(("(", "\\", "[")) else ""
+
+
+@dataclass(frozen=True)
+class CountryData:
+    as_of: str
+    countries: tuple[dict[str, Any], ...]
+    finder: _Finder
+    excluder: _Finder
+    market: re.Pattern[str] | None     # text before a mention that makes it a market, not a place
+
+
+def _phrase_regex(phrase: str) -> str:
+    from ccclint.matcher import compile_phrase  # the rule-pack phrase syntax, so the data reads like the rules
+
+    return compile_phrase(phrase, {"provider": "(?!)", "client": "(?!)"})
+
+
+def _phrases(value: Any) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [p for lang in sorted(value) for p in (value[lang] or [])]
+    return list(value)
+
+
+def _public(entry: dict[str, Any]) -> dict[str, Any]:
+    """The record handed to formulas: flags and caveats, not the matching phrases."""
+    out = {k: v for k, v in entry.items() if k not in ("names", "adjectives", "cities", "regex", "exclude")}
+    out["eea"] = bool(entry.get("eea"))
+    out["adequate"] = bool(entry.get("adequate"))
+    out.setdefault("review", False)
+    return out
+
+
+def default_path() -> str:
+    from ccclint.packs.loader import builtin_rules_dir
+
+    return os.path.join(builtin_rules_dir(), "countries.yaml")
+
+
+@lru_cache(maxsize=4)
+def load(path: str | None = None) -> CountryData:
+    """Load and compile rules/countries.yaml (or `path`)."""
+    path = path or default_path()
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    entries = data["countries"]
+    countries = tuple(_public(e) for e in entries)
+    alts: list[tuple[str, str, int]] = []     # (source, regex, country index)
+    excl: list[tuple[str, str, int]] = []
+    for i, e in enumerate(entries):
+        for p in _phrases(e.get("names")) + _phrases(e.get("adjectives")) + _phrases(e.get("cities")):
+            alts.append((p, _phrase_regex(p), i))
+        for r in _phrases(e.get("regex")):
+            re.compile(r)  # fail early on a bad expression
+            alts.append(("(" + r, r, i))  # raw: never dispatched by its first letters
+        for p in _phrases(e.get("exclude")):
+            excl.append((p, _phrase_regex(p), i))
+    markets = _phrases(data.get("market_context"))
+    market = re.compile("|".join(f"(?:{r})" for r in markets)) if markets else None
+    return CountryData(str(data.get("as_of", "")), countries, _Finder(alts), _Finder(excl), market)
+
+
+def scan(text: str, data: CountryData | None = None) -> list[tuple[int, int, dict[str, Any]]]:
+    """All country mentions in a folded text, in order, traps removed."""
+    data = data or load()
+    banned = data.excluder.finditer(text)
+    out = []
+    for s, e, ci in data.finder.finditer(text):
+        if any(bs < e and s < be and bi == ci for bs, be, bi in banned):
+            continue
+        if data.market is not None and data.market.search(text, max(0, s - _MARKET_WINDOW), s):
+            continue
+        out.append((s, e, data.countries[ci]))
+    return out
+
+
+def _document_hits(index: Any) -> tuple[list[int], list[tuple[int, int, dict[str, Any]]]]:
+    cached = getattr(index, _CACHE_ATTR, None)
+    if cached is not None and cached[0] is index.text:
+        return cached[1], cached[2]
+    hits = scan(index.text)
+    starts = [s for s, _, _ in hits]
+    try:
+        setattr(index, _CACHE_ATTR, (index.text, starts, hits))
+    except AttributeError:  # an index without a __dict__: recompute next time
+        pass
+    return starts, hits
+
+
+def find_countries(index: Any, unit: Any) -> list[tuple[int, int, dict[str, Any]]]:
+    """Country mentions inside [unit.start, unit.end) of index.text: (start, end, record).
+
+    The record has at least `id`, `name` (English), `name_fr`, `eea`, `adequate`, `review`, and for adequate
+    countries `adequacy` (decision, date, scope, tag). Records are shared: do not modify them.
+    """
+    starts, hits = _document_hits(index)
+    i = bisect.bisect_left(starts, unit.start)
+    out = []
+    while i < len(hits) and hits[i][0] < unit.end:
+        s, e, c = hits[i]
+        if e <= unit.end:
+            out.append((s, e, c))
+        i += 1
+    return out
+
+
+def as_of() -> str:
+    """Date of the adequacy data."""
+    return load().as_of
