@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from typing import List, Optional
@@ -15,6 +16,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Lint outsourcing and call-centre contracts: GDPR Art. 28, outsourcing clauses, NF X50-798, transfers.")
 rules_app = typer.Typer(no_args_is_help=True, help="List, show and test rule packs.")
 app.add_typer(rules_app, name="rules")
+baseline_app = typer.Typer(no_args_is_help=True, help="Accept today's findings so that CI fails only on new ones.")
+app.add_typer(baseline_app, name="baseline")
 _DEBUG = {"on": False}
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3, "never": 99}
 
@@ -45,14 +48,25 @@ def check(
     ignore: List[str] = typer.Option([], "--ignore", help="Skip these rule ids, prefixes or packs."),
     kind: str = typer.Option("auto", "--kind", help="auto|dpa|services|call-centre|sla|other"),
     lang: str = typer.Option("auto", "--lang", help="auto|fr|en"),
-    fmt: List[str] = typer.Option([], "--format", help="text|json (repeatable, FORMAT[:PATH])."),
+    fmt: List[str] = typer.Option([], "--format", help="text, json, jsonl, markdown, html, sarif, junit,"
+                                  " github or csv (repeatable, FORMAT[:PATH])."),
     output: Optional[str] = typer.Option(None, "--output", help="Write the report to this file."),
-    fail_on: str = typer.Option("error", "--fail-on", help="error|warning|info|never"),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="error|warning|info|never (default error)"),
     annotate: Optional[str] = typer.Option(None, "--annotate", help="Folder for annotated Word copies."),
     jobs: int = typer.Option(0, "--jobs", help="Parallel workers (default: CPU count)."),
     config: Optional[str] = typer.Option(None, "--config", help="Configuration file."),
     baseline: Optional[str] = typer.Option(None, "--baseline", help="Baseline of accepted findings."),
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
+    statistics: bool = typer.Option(False, "--statistics", help="Count the findings per rule (stderr)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the summary line and machine formats."),
+    max_file_mb: Optional[float] = typer.Option(None, "--max-file-mb", help="Skip larger files as too-large (default 200)."),
+    max_pages: Optional[int] = typer.Option(None, "--max-pages", help="Skip PDFs with more pages as too-large (default 2000)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds per file before it is reported too-large "
+                                            "(default 120, 0 = none)."),
+    include: List[str] = typer.Option([], "--include", help="Only walked files matching this glob (repeatable)."),
+    exclude: List[str] = typer.Option([], "--exclude", help="Skip walked files matching this glob (repeatable)."),
+    cache: Optional[str] = typer.Option(None, "--cache", help="Reuse results of unchanged files from this folder."),
+    ocr: str = typer.Option("auto", "--ocr", help="auto|always|never: OCR scanned PDF pages with tesseract."),
 ) -> None:
     """Check contracts and report missing or weak clauses."""
     from ccclint import runner
@@ -61,24 +75,100 @@ def check(
         raise UsageError(f"--kind: unknown kind '{kind}' (auto|dpa|services|call-centre|sla|other)")
     if lang not in ("auto", "fr", "en"):
         raise UsageError(f"--lang: unknown language '{lang}' (auto|fr|en)")
-    if fail_on not in SEVERITY_RANK:
+    if fail_on is not None and fail_on not in SEVERITY_RANK:
         raise UsageError(f"--fail-on: unknown level '{fail_on}' (error|warning|info|never)")
-    for unsupported, name in ((annotate, "--annotate"), (config, "--config"), (baseline, "--baseline")):
-        if unsupported:
-            raise UsageError(f"{name} is not available in this version")
-    formats = [_split_format(f) for f in fmt] or [("text", None)]
-    run = runner.run_check(paths, packs=tuple(pack), rules=tuple(rules), select=tuple(select), ignore=tuple(ignore),
-                           kind=kind, lang=lang, jobs=jobs or (os.cpu_count() or 1), progress=not no_progress)
+    if ocr not in ("auto", "always", "never"):
+        raise UsageError(f"--ocr: unknown mode '{ocr}' (auto|always|never)")
+    settings = _settings(paths, config, packs=pack, rules=rules, select=select, ignore=ignore, kind=kind, lang=lang,
+                         fail_on=fail_on, formats=fmt, baseline=baseline)
+    formats = [_split_format(f) for f in settings.formats] or [("text", None)]
+    if quiet:  # the human report goes; files and machine formats stay
+        formats = [(f, p) for f, p in formats if f != "text" or p or output]
+    limits = _limits(max_file_mb, max_pages, timeout)
+    run = runner.run_check(paths, jobs=jobs or (os.cpu_count() or 1), progress=not no_progress, settings=settings,
+                           limits=limits, timeout=timeout, include=tuple(include), exclude=tuple(exclude),
+                           cache_dir=cache, ocr=ocr)
+    stale = runner.suppress(run, settings)
+    if annotate:
+        for note in runner.write_annotations(run, annotate):
+            typer.echo(note, err=True)
     runner.write_reports(run, formats, output)
+    for entry in stale:
+        typer.echo(f"{settings.baseline}: stale baseline entry: {entry.rule} ({entry.status}) in {entry.path} "
+                   f"matches no finding any more", err=True)
+    if statistics:
+        for line in runner.statistics(run):
+            typer.echo(line, err=True)
+    if quiet:
+        typer.echo(runner.summary_line(run), err=True)
+    else:
+        from ccclint import progress
+
+        progress.print_summary(run.documents, not no_progress)  # batches on a terminal only
     for d in run.documents:
         if d.error:
             typer.echo(f"{d.path}: error: {d.error['code']}: {d.error['message']}", err=True)
     if any(d.error for d in run.documents):
         raise typer.Exit(EXIT_UNREADABLE)
-    threshold = SEVERITY_RANK[fail_on]
+    threshold = SEVERITY_RANK[settings.fail_on]
     worst = max((SEVERITY_RANK.get(f.severity or "", 0) for d in run.documents for f in d.results if f.is_finding),
                 default=0)
     raise typer.Exit(EXIT_FINDINGS if worst >= threshold else EXIT_OK)
+
+
+def _limits(max_file_mb: Optional[float], max_pages: Optional[int], timeout: Optional[float]):
+    """Limits from --max-file-mb / --max-pages (None when neither is given); --timeout is checked here too."""
+    from ccclint.parsers import Limits
+
+    for name, value in (("--max-file-mb", max_file_mb), ("--max-pages", max_pages)):
+        if value is not None and value <= 0:
+            raise UsageError(f"{name}: must be a positive number, not {value:g}")
+    if timeout is not None and timeout < 0:
+        raise UsageError(f"--timeout: must be 0 (none) or a number of seconds, not {timeout:g}")
+    if max_file_mb is None and max_pages is None:
+        return None
+    changes = {}
+    if max_file_mb is not None:
+        changes["max_file_bytes"] = int(max_file_mb * 1024 * 1024)
+    if max_pages is not None:
+        changes["max_pages"] = max_pages
+    return dataclasses.replace(Limits(), **changes)
+
+
+def _settings(paths: List[str], config: Optional[str], **cli):
+    """Configuration file (named or found above the first path) with the CLI flags on top."""
+    from ccclint import config as config_mod
+
+    return config_mod.load(list(paths), config, **cli)
+
+
+@baseline_app.command("create")
+def baseline_create(
+    paths: List[str] = typer.Argument(..., help="Contract files or folders."),
+    output: str = typer.Option(..., "--output", help="Baseline file to write (JSON)."),
+    pack: List[str] = typer.Option([], "--pack", help="Only these packs (repeatable)."),
+    rules: List[str] = typer.Option([], "--rules", help="Extra rule-pack folder (repeatable)."),
+    select: List[str] = typer.Option([], "--select", help="Only these rule ids, prefixes or packs."),
+    ignore: List[str] = typer.Option([], "--ignore", help="Skip these rule ids, prefixes or packs."),
+    kind: str = typer.Option("auto", "--kind", help="auto|dpa|services|call-centre|sla|other"),
+    lang: str = typer.Option("auto", "--lang", help="auto|fr|en"),
+    jobs: int = typer.Option(0, "--jobs", help="Parallel workers (default: CPU count)."),
+    config: Optional[str] = typer.Option(None, "--config", help="Configuration file."),
+) -> None:
+    """Record today's findings so that `check --baseline FILE` reports only new ones."""
+    from ccclint import baseline, runner
+
+    settings = _settings(paths, config, packs=pack, rules=rules, select=select, ignore=ignore, kind=kind, lang=lang)
+    run = runner.run_check(paths, jobs=jobs or (os.cpu_count() or 1), settings=settings)
+    runner.suppress(run, dataclasses.replace(settings, baseline=None))  # waived findings need no entry
+    base_dir = os.path.dirname(os.path.abspath(output))
+    entries = baseline.entries_for(run.documents, base_dir, baseline.old_reasons(output))
+    baseline.write(output, entries, __version__)
+    for d in run.documents:
+        if d.error:
+            typer.echo(f"{d.path}: error: {d.error['code']}: {d.error['message']}", err=True)
+    typer.echo(f"{output}: {len(entries)} finding(s) recorded; fill in each 'reason'", err=True)
+    raise typer.Exit(EXIT_UNREADABLE if any(d.error for d in run.documents) else EXIT_OK)
 
 
 @rules_app.command("list")
@@ -120,6 +210,22 @@ def rules_show(rule_id: str, rules: List[str] = typer.Option([], "--rules"),
         typer.echo("weak when: " + "; ".join(f"{s.id} ({s.reason[L]})" for s in rule.weak))
     typer.echo(f"fix: {rule.fix[L].strip()}")
     typer.echo(f"source: {rule.source}")
+
+
+@rules_app.command("doc")
+def rules_doc(output: Optional[str] = typer.Option(None, "--output", help="Write the page here (default: stdout)."),
+              pack: List[str] = typer.Option([], "--pack"), rules: List[str] = typer.Option([], "--rules")) -> None:
+    """Write the rule reference (Markdown) generated from the packs, e.g. docs/rules.md."""
+    from ccclint import rulesdoc
+    from ccclint.packs import loader
+
+    text = rulesdoc.render(loader.load(tuple(rules), tuple(pack)))
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    with open(output, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+    typer.echo(f"{output}: written", err=True)
 
 
 @rules_app.command("test")

@@ -16,6 +16,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[a-z0-9])")
 # timing words with no figure, beyond the extractor's list (informal ones found in contracts)
 _MORE_IMMEDIACY = re.compile(r"\b(rapidement|sans delai|without delay|in a timely fashion|diligemment|au plus vite|"
                              r"sans attendre|at once|as soon as possible)\b")
+_DEFINITION = re.compile(r"[\W\d]{0,8}\"[^\"]{1,60}\"[^.;:]{0,40}?\s(means|shall mean|has the meaning|designe(nt)?|signifie|s'entend)\b"
+                         r"|[\W\d]{0,8}[\w' -]{1,40}\s?:\s?(designe|means)\b")
 _ABBREV = re.compile(r"(?:\b(?:art|arts|al|n|no|nos|cf|e\.g|i\.e|p|pp|m|mm|mme|mr|mrs|dr|st|ste|inc|ltd|co|corp|"
                      r"etc|vs|viz|ch|sect|para|ss|seq|env|min|max|approx|op|ibid|chap|vol|fig|annex|ann|cl|reg|dir)|"
                      r"\b[a-z]|\d)\.$")
@@ -134,6 +136,11 @@ class DocIndex:
     @cached_property
     def percents(self) -> list[tuple[int, int, float]]:
         return percents(self.text)
+
+    def is_definition(self, paragraph: int) -> bool:
+        """'"Report" means …' / '« Données » désigne …': a definition states no obligation."""
+        s, e = self.para_ranges[paragraph]
+        return bool(_DEFINITION.match(self.text, s, min(e, s + 120)))
 
     def is_heading(self, paragraph: int) -> bool:
         p = self.structure.paragraphs[paragraph]

@@ -6,11 +6,12 @@ batch goes on. Matching itself is pure; only parsing touches the file (read-only
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from ccclint import kinds, lang
+from ccclint import kinds, lang, ocr
 from ccclint.docindex import DocIndex
 from ccclint.errors import InputError
 from ccclint.extractors import find_parties
@@ -30,6 +31,8 @@ class Options:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    timeout: float = 120.0  # seconds per file, 0 = none; enforced by runner (a hostile file must not hang a batch)
+    ocr: str = "auto"  # auto|always|never: OCR for PDF pages without a text layer (ccclint.ocr)
 
 
 @dataclass
@@ -98,7 +101,8 @@ def evaluate_document(index: DocIndex, ruleset: RuleSet, options: Options) -> li
 def check_file(path: str, ruleset: RuleSet, options: Options, rules_dir: str | None = None) -> DocumentResult:
     result = DocumentResult(path=path)
     try:
-        doc = parse_file(path, options.limits)
+        with ocr.mode(options.ocr):
+            doc = parse_file(path, options.limits)
     except InputError as exc:
         result.error = {"code": exc.code, "message": exc.message}
         return result
@@ -113,8 +117,25 @@ def check_file(path: str, ruleset: RuleSet, options: Options, rules_dir: str | N
 SUFFIXES = (".docx", ".pdf", ".md", ".markdown", ".txt")
 
 
-def expand_paths(paths: list[str]) -> list[str]:
-    """Files as given, folders walked recursively (sorted, symlinked folders followed once)."""
+def glob_wanted(path: str, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> bool:
+    """--include/--exclude: a glob without '/' matches the file name ('*.pdf'); one with '/' matches
+    any trailing part of the path ('drafts/*', '**/old/*.docx')."""
+    parts = path.replace(os.sep, "/").split("/")
+    tails = ["/".join(parts[i:]) for i in range(len(parts))]
+
+    def hit(globs: tuple[str, ...]) -> bool:
+        for g in globs:
+            g = g.replace(os.sep, "/").removeprefix("**/")
+            if any(fnmatch.fnmatchcase(t, g) for t in (tails if "/" in g else tails[-1:])):
+                return True
+        return False
+
+    return (not include or hit(include)) and not hit(exclude)
+
+
+def expand_paths(paths: list[str], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> list[str]:
+    """Files as given, folders walked recursively (sorted, symlinked folders followed once); the
+    include/exclude globs filter the walked files only: a file named on the command line is checked."""
     out: list[str] = []
     seen_dirs: set[str] = set()
     for p in paths:
@@ -127,7 +148,8 @@ def expand_paths(paths: list[str]) -> list[str]:
                 seen_dirs.add(real)
                 dirs.sort()
                 for f in sorted(files):
-                    if f.lower().endswith(SUFFIXES) and not f.startswith((".", "~$")) and ".ccclint." not in f:
+                    if f.lower().endswith(SUFFIXES) and not f.startswith((".", "~$")) and ".ccclint." not in f \
+                            and glob_wanted(os.path.join(root, f), include, exclude):
                         out.append(os.path.join(root, f))
         else:
             out.append(p)
@@ -138,6 +160,6 @@ def summary(documents: list[DocumentResult]) -> dict[str, Any]:
     counts = {"error": 0, "warning": 0, "info": 0}
     for d in documents:
         for f in d.results:
-            if f.status in ("weak", "missing") and f.severity in counts:
+            if f.is_finding and f.severity in counts:  # baselined or waived results are not findings
                 counts[f.severity] += 1
     return {"documents": len(documents), "unreadable": sum(1 for d in documents if d.error), "findings": counts}

@@ -82,24 +82,27 @@ def to_finding(result: RuleResult, index: DocIndex) -> Finding:
     message = _format(template, title=title, reasons="; ".join(reasons), **result.values)
     if status == "weak" and rule.message.get("weak") and reasons:
         message = f"{message.rstrip('.')} : {'; '.join(reasons)}." if lang == "fr" else f"{message.rstrip('.')}: {'; '.join(reasons)}."
-    evidence: list[Evidence] = []
-    seen: set[int] = set()
-    spans = [s for s in result.spans if s[1] > s[0]]
-    for f in result.fired:
-        spans += [s for s in f.spans if s[1] > s[0]]
+    # a weak verdict quotes what weakens the clause first, then the clause itself
+    spans = [s for f in result.fired for s in f.spans if s[1] > s[0]]
+    spans += [s for s in result.spans if s[1] > s[0]]
+    spans += result.other_spans
     whole_document = rule.match == {"always": True}  # nothing to quote when nothing was found
     if not spans and not whole_document and result.unit is not None and status in ("present", "weak") \
             and result.unit.end > result.unit.start:
         spans = [(result.unit.start, min(result.unit.end, result.unit.start + 1))]
-    for s, e in spans:
-        ev = _evidence(index, s, e)
-        if ev.paragraph in seen or len(evidence) >= 3:
-            continue
-        seen.add(ev.paragraph)
-        evidence.append(ev)
+    evidence = [_evidence(index, s, e) for s, e in _quote_ranges(index, spans)]
     severity = rule.severity.get(status) if status in ("weak", "missing") else None
     return Finding(rule.id, rule.pack, status, severity, title, message, rule.reference,
                    rule.fix.get(lang) or rule.fix["en"], result.signals, reasons, result.values, evidence)
+
+
+def _quote_ranges(index: DocIndex, spans: list[tuple[int, int]], limit: int = 3) -> list[tuple[int, int]]:
+    """One range per paragraph (first hit to last hit), body text before headings, at most `limit`."""
+    by_para: dict[int, list[tuple[int, int]]] = {}
+    for s, e in spans:
+        by_para.setdefault(index.paragraph_at(s), []).append((s, e))
+    order = sorted(by_para, key=lambda p: index.is_heading(p))  # stable: keeps the verdict's order otherwise
+    return [(min(s for s, _ in by_para[p]), max(e for _, e in by_para[p])) for p in order[:limit]]
 
 
 def _limits(formula: dict[str, Any]) -> dict[str, Any]:

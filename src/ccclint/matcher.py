@@ -6,8 +6,10 @@ empty list is false. Zero-width spans are truths without evidence (`not`, `insid
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ccclint.docindex import DocIndex, Unit
@@ -31,6 +33,20 @@ _SPACE = r"[^\S\n]+"  # spaces inside a paragraph: a phrase never runs across tw
 
 
 def compile_phrase(phrase: str, parties: dict[str, str]) -> str:
+    """Lawyer-readable phrase -> regex on folded text (memoised: the same phrases recur in every document)."""
+    if "{" not in phrase:  # no party placeholder: the result does not depend on the parties
+        return _compile_cached(phrase, None, None)
+    if "provider" in parties and "client" in parties:
+        return _compile_cached(phrase, parties["provider"], parties["client"])
+    return _compile_phrase(phrase, parties)
+
+
+@lru_cache(maxsize=16384)
+def _compile_cached(phrase: str, provider: str | None, client: str | None) -> str:
+    return _compile_phrase(phrase, {"provider": provider, "client": client} if provider is not None else {})
+
+
+def _compile_phrase(phrase: str, parties: dict[str, str]) -> str:
     """Lawyer-readable phrase -> regex on folded text.
 
     Literal words (accents, case and apostrophes ignored); `*` continues a word (notifi* = notifie,
@@ -124,6 +140,56 @@ class Context:
     allow_negated: bool = False
     values: dict[str, Any] = field(default_factory=dict)
     _hits: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
+    _needs: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    _words: dict[str, bool] = field(default_factory=dict)
+    _paras: dict[str, list[int]] = field(default_factory=dict)
+    _starts: dict[str, list[int]] = field(default_factory=dict)
+    _node_patterns: dict[int, tuple[Any, str, str | None]] = field(default_factory=dict)
+
+    def _may_match(self, pattern: str) -> bool:
+        """Cheap pre-check: a phrase pattern cannot match when none of its phrases has all its literal words
+        in the text (substring tests are far cheaper than a regex scan)."""
+        needs = self._needs.get(pattern)
+        if needs is None:
+            return True
+        text, seen = self.index.text, self._words
+        for words in needs:
+            ok = True
+            for w in words:
+                found = seen.get(w)
+                if found is None:
+                    found = seen[w] = w in text
+                if not found:
+                    ok = False
+                    break
+            if ok:
+                return True
+        return False
+
+    def _regions(self, pattern: str) -> list[tuple[int, int]]:
+        """Where `pattern` can match: the paragraphs holding all literal words of one of its phrases. A phrase
+        pattern never matches across a paragraph break (its spaces exclude newlines), so scanning those
+        paragraphs finds exactly the matches a whole-text scan finds, in the same order."""
+        text = self.index.text
+        if not self._may_match(pattern):
+            return []
+        needs = self._needs.get(pattern)
+        if needs is None or "\n" in pattern:
+            return [(0, len(text))]
+        keep: set[int] = set()
+        for words in needs:
+            paras = set(self._paragraphs_with(words[0]))
+            for w in words[1:]:
+                paras.intersection_update(self._paragraphs_with(w))
+            keep |= paras
+        ranges = self.index.para_ranges
+        return [ranges[i] for i in sorted(keep)]
+
+    def _paragraphs_with(self, word: str) -> list[int]:
+        got = self._paras.get(word)
+        if got is None:
+            got = self._paras[word] = [i for i, f in enumerate(self.index.folded) if word in f.text]
+        return got
 
     def hits(self, pattern: str) -> list[tuple[int, int, bool]]:
         """All matches of `pattern` in the document, each flagged when a release negation precedes it."""
@@ -131,7 +197,8 @@ class Context:
         if cached is None:
             text = self.index.text
             cached = []
-            for m in re.finditer(pattern, text):
+            compiled = _compiled(pattern)
+            for m in (m for s, e in self._regions(pattern) for m in compiled.finditer(text, s, e)):
                 if m.end() == m.start():
                     continue
                 s = self.index.sentence_at(m.start())
@@ -140,6 +207,53 @@ class Context:
                 cached.append((m.start(), m.end(), bool(_RELEASE.search(window))))
             self._hits[pattern] = cached
         return cached
+
+    def within(self, unit: Unit, pattern: str) -> list[Span]:
+        """The hits of `pattern` inside `unit` (what `_in` computes, found by bisection on the sorted starts)."""
+        spans = self.hits(pattern)
+        starts = self._starts.get(pattern)
+        if starts is None:
+            starts = self._starts[pattern] = [s for s, _, _ in spans]
+        lo = bisect.bisect_left(starts, unit.start)
+        hi = bisect.bisect_right(starts, unit.end, lo)
+        return _in(unit, spans[lo:hi], self.allow_negated)
+
+    def node_pattern(self, key: str, arg: Any) -> str | None:
+        """_node_pattern, memoised per formula node (rule formulas live as long as the rule set)."""
+        got = self._node_patterns.get(id(arg))
+        if got is None or got[0] is not arg or got[1] != key:
+            got = self._node_patterns[id(arg)] = (arg, key, _node_pattern(key, arg, self))
+        return got[2]
+
+    def candidates(self, formula: dict[str, Any], units: list[Unit]) -> list[Unit]:
+        """The units (in order) holding a hit, negated or not, of every required phrase of `formula`:
+        in any other unit a required node finds nothing, so `formula` is false there."""
+        anchors = _anchors(formula)
+        if not anchors:
+            return units
+        tables = []
+        for key, arg in anchors:
+            pattern = self.node_pattern(key, arg)
+            if not pattern:
+                return []
+            spans = self.hits(pattern)
+            if not spans:
+                return []
+            starts = self._starts.get(pattern)
+            if starts is None:
+                starts = self._starts[pattern] = [s for s, _, _ in spans]
+            tables.append((spans, starts))
+        out = []
+        for unit in units:
+            for spans, starts in tables:
+                i = bisect.bisect_left(starts, unit.start)
+                while i < len(spans) and spans[i][0] <= unit.end and spans[i][1] > unit.end:
+                    i += 1
+                if i >= len(spans) or spans[i][0] > unit.end:
+                    break
+            else:
+                out.append(unit)
+        return out
 
     def phrases(self, value: Any) -> list[str]:
         lang = self.index.lang
@@ -150,7 +264,83 @@ class Context:
     def pattern_for(self, phrases: list[str]) -> str | None:
         if not phrases:
             return None
-        return "|".join(f"(?:{compile_phrase(p, self.party_regex)})" for p in phrases)
+        key = tuple(phrases)
+        pattern = _alternation(key, self.party_regex.get("provider"), self.party_regex.get("client"),
+                               self.party_regex)
+        needs = _required_words(key)
+        if needs is not None:
+            self._needs[pattern] = needs
+        return pattern
+
+
+@lru_cache(maxsize=16384)
+def _required_words(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...] | None:
+    """Per phrase, folded literal runs every match must contain; None when a phrase has none (no pre-check)."""
+    out = []
+    for p in phrases:
+        words = _literal_runs(p)
+        if not words:
+            return None
+        out.append(words)
+    return tuple(out)
+
+
+def _literal_runs(phrase: str) -> tuple[str, ...]:
+    """Literal letter runs outside groups, in phrase syntax (see compile_phrase); () when unsure."""
+    text = phrase.strip()
+    runs: list[str] = []
+    cur = ""
+    depth = 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth <= 0:
+            return ()  # a top-level alternative: nothing is required
+        elif ch == "?" and depth <= 0:
+            cur = cur[:-1]  # "s?" makes the letter before optional
+        elif ch == "\\":
+            i += 1  # an escaped character: end the run, skip it
+        elif depth <= 0 and ch.isalnum():
+            folded = fold_char(ch)
+            if folded.isalnum():
+                cur += folded
+                i += 1
+                continue
+        if cur:
+            runs.append(cur)
+        cur = ""
+        if ch == "[" or ch == "{":  # [N], {provider}: skip to the closing bracket
+            close = text.find("]" if ch == "[" else "}", i)
+            i = close if close > i else i
+        i += 1
+    if cur:
+        runs.append(cur)
+    if depth != 0:
+        return ()
+    return tuple(r for r in runs if len(r) >= 2)
+
+
+@lru_cache(maxsize=16384)
+def _alternation_cached(phrases: tuple[str, ...], provider: str | None, client: str | None) -> str:
+    parties = {"provider": provider, "client": client}
+    return "|".join(f"(?:{compile_phrase(p, parties)})" for p in phrases)
+
+
+def _alternation(phrases: tuple[str, ...], provider: str | None, client: str | None, parties: dict[str, str]) -> str:
+    """One regex for a lexicon entry, cached across documents keyed on (phrases, party regexes)."""
+    if provider is None or client is None:
+        return "|".join(f"(?:{compile_phrase(p, parties)})" for p in phrases)
+    return _alternation_cached(phrases, provider, client)
+
+
+@lru_cache(maxsize=16384)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """Compiled patterns outlive re's own 512-entry cache, which a full rule set overflows."""
+    return re.compile(pattern)
 
 
 def _in(unit: Unit, spans: list[tuple[int, int, bool]], allow_negated: bool) -> list[Span]:
@@ -163,22 +353,44 @@ def evaluate(node: dict[str, Any], unit: Unit, ctx: Context) -> list[Span]:
 
 
 def _phrase(arg: Any, unit: Unit, ctx: Context) -> list[Span]:
-    pattern = ctx.pattern_for(ctx.phrases(arg))
-    return _in(unit, ctx.hits(pattern), ctx.allow_negated) if pattern else []
+    pattern = ctx.node_pattern("phrase", arg)
+    return ctx.within(unit, pattern) if pattern else []
 
 
 def _term(arg: Any, unit: Unit, ctx: Context) -> list[Span]:
-    names = [arg] if isinstance(arg, str) else arg
-    phrases: list[str] = []
-    for name in names:
-        phrases += ctx.lexicon.get(name, {}).get(ctx.index.lang, [])
-    pattern = ctx.pattern_for(phrases)
-    return _in(unit, ctx.hits(pattern), ctx.allow_negated) if pattern else []
+    pattern = ctx.node_pattern("term", arg)
+    return ctx.within(unit, pattern) if pattern else []
 
 
 def _regex(arg: Any, unit: Unit, ctx: Context) -> list[Span]:
-    pattern = arg.get(ctx.index.lang) if isinstance(arg, dict) else arg
-    return _in(unit, ctx.hits(pattern), ctx.allow_negated) if pattern else []
+    pattern = ctx.node_pattern("regex", arg)
+    return ctx.within(unit, pattern) if pattern else []
+
+
+def _node_pattern(key: str, arg: Any, ctx: Context) -> str | None:
+    """The regex a phrase / term / regex node searches for in this document's language."""
+    if key == "phrase":
+        return ctx.pattern_for(ctx.phrases(arg))
+    if key == "term":
+        names = [arg] if isinstance(arg, str) else arg
+        phrases: list[str] = []
+        for name in names:
+            phrases += ctx.lexicon.get(name, {}).get(ctx.index.lang, [])
+        return ctx.pattern_for(phrases)
+    return arg.get(ctx.index.lang) if isinstance(arg, dict) else arg
+
+
+def _anchors(node: dict[str, Any]) -> list[tuple[str, Any]]:
+    """phrase / term / regex nodes that must have a hit inside a unit for `node` to hold there (the
+    conjuncts of `all` and `near`, recursively); `any`, `not` and typed nodes give none."""
+    (key, arg), = node.items()
+    if key in ("phrase", "term", "regex"):
+        return [(key, arg)]
+    if key == "all":
+        return [a for child in arg for a in _anchors(child)]
+    if key == "near":
+        return [a for child in arg["of"] for a in _anchors(child)]
+    return []
 
 
 def _all(arg: list[dict[str, Any]], unit: Unit, ctx: Context) -> list[Span]:
@@ -239,7 +451,7 @@ def _near(arg: dict[str, Any], unit: Unit, ctx: Context) -> list[Span]:
 def _inside(arg: dict[str, Any], unit: Unit, ctx: Context) -> list[Span]:
     heading = ctx.index.heading_text(unit.paragraph)
     pattern = ctx.pattern_for(ctx.phrases(arg["heading"]))
-    if pattern and re.search(pattern, heading):
+    if pattern and _compiled(pattern).search(heading):
         return [(unit.start, unit.start)]
     return []
 
@@ -297,6 +509,38 @@ def _kind(arg: Any, unit: Unit, ctx: Context) -> list[Span]:
     return [(unit.start, unit.start)] if ctx.index.kind in kinds else []
 
 
+_ANNEX_REF = re.compile(r"\b(annexes?|annex|appendix|appendices|appendice|schedules?|exhibits?|attachments?)\s+"
+                        r"((?:\d+|[ivxlc]+|[a-h])\b)(?!\s*(?:to|of|de la|du|des|a la|au) (?:the )?(?:decision|regulation|reglement|clauses))")
+_ANNEX_FAMILY = {"annexe": "annex", "annexes": "annex", "annex": "annex", "appendix": "annex", "appendices": "annex",
+                 "appendice": "annex", "schedule": "schedule", "schedules": "schedule", "exhibit": "exhibit",
+                 "exhibits": "exhibit", "attachment": "attachment", "attachments": "attachment"}
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "x": "10"}
+
+
+def _annex_key(word: str, ident: str) -> tuple[str, str]:
+    return _ANNEX_FAMILY.get(word, word), _ROMAN.get(ident, ident)
+
+
+def _annexes(arg: dict[str, Any], unit: Unit, ctx: Context) -> list[Span]:
+    """References to annexes / schedules / exhibits that no heading of the document carries."""
+    index = ctx.index
+    present = set()
+    for i, (start, end) in enumerate(index.para_ranges):
+        if index.is_heading(i):
+            m = _ANNEX_REF.match(index.text, start, end)
+            if m:
+                present.add(_annex_key(m.group(1), m.group(2)))
+    out, seen = [], set()
+    for m in _ANNEX_REF.finditer(index.text, unit.start, unit.end):
+        key = _annex_key(m.group(1), m.group(2))
+        if key not in present and key not in seen and not index.is_heading(index.paragraph_at(m.start())):
+            seen.add(key)
+            out.append((m.start(), m.end()))
+    if out:
+        ctx.values["annexes"] = ", ".join(index.text[s:e] for s, e in out)
+    return out if arg.get("missing") else ([] if out else [(unit.start, unit.start)])
+
+
 def _mentions(arg: dict[str, Any], unit: Unit, ctx: Context) -> list[Span]:
     from ccclint.countries import find_countries
 
@@ -310,7 +554,7 @@ def _mentions(arg: dict[str, Any], unit: Unit, ctx: Context) -> list[Span]:
 
 _NODES = {"phrase": _phrase, "term": _term, "regex": _regex, "all": _all, "any": _any, "not": _not, "near": _near,
           "inside": _inside, "deadline": _deadline, "percent": _percent, "always": _always, "kind": _kind,
-          "mentions": _mentions}
+          "mentions": _mentions, "annexes": _annexes}
 
 
 # ---- rule evaluation ----------------------------------------------------------------------------
@@ -330,6 +574,7 @@ class RuleResult:
     spans: list[Span] = field(default_factory=list)
     fired: list[Fired] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
+    other_spans: list[Span] = field(default_factory=list)  # further evidence of a weak verdict
 
     @property
     def signals(self) -> list[str]:
@@ -360,22 +605,28 @@ def evaluate_rule(rule: Rule, ctx: Context, applicable: bool = True) -> RuleResu
     if not applicable or (rule.applies_if and not evaluate(rule.applies_if, index.document_unit, ctx)):
         return RuleResult(rule, "not_applicable")
     units = index.units(rule.scope)
-    if rule.scope in ("sentence", "paragraph"):  # a title counts only when no body text matches
-        units = [u for u in units if not index.is_heading(u.paragraph)] + \
-                [u for u in units if index.is_heading(u.paragraph)]
-    best: tuple[int, int, Unit, list[Span], list[Fired]] | None = None
+    fallback = set()
+    if rule.scope in ("sentence", "paragraph"):  # titles and definitions count only when no clause matches
+        fallback = {u for u in units if index.is_heading(u.paragraph) or index.is_definition(u.paragraph)}
+        units = [u for u in units if u not in fallback] + [u for u in units if u in fallback]
+    units = ctx.candidates(rule.match, units)  # pre-check only: the other units cannot satisfy `match`
+    best: tuple[int, int, int, Unit, list[Span], list[Fired]] | None = None
+    weak_units: list[tuple[int, int, int, Unit, list[Span], list[Fired]]] = []
     for order, unit in enumerate(units):
-        if best is not None and index.is_heading(unit.paragraph) and rule.scope in ("sentence", "paragraph"):
+        if best is not None and unit in fallback:
             break
         spans = evaluate(rule.match, unit, ctx)
         if not spans:
             continue
         fired = _signals(rule, unit, ctx)
-        candidate = (len(fired), order, unit, spans, fired)
-        if best is None or candidate[:2] < best[:2]:
+        # fewest weak signals first; then the richest match (most distinct hits) as the clause that
+        # deals with the subject, rather than a passing mention (a list of annexes, a definition)
+        richness = -len({s for s in spans if s[1] > s[0]})
+        candidate = (len(fired), richness, order, unit, spans, fired)
+        if fired:
+            weak_units.append(candidate)
+        if best is None or candidate[:3] < best[:3]:
             best = candidate
-        if not fired:
-            break
     if best is None:
         ctx.allow_negated = True
         try:
@@ -388,8 +639,13 @@ def evaluate_rule(rule: Rule, ctx: Context, applicable: bool = True) -> RuleResu
                                       "en": "the obligation is negated or made optional"}, "unit", {"always": True})
             return RuleResult(rule, "weak", unit, spans, [Fired(neg, spans, {})])
         return RuleResult(rule, "missing")
-    _, _, unit, spans, fired = best
+    _, _, _, unit, spans, fired = best
+    if not fired and rule.evidence and not any(e > s for s, e in spans):
+        spans = evaluate(rule.evidence, index.document_unit, ctx) or spans
     values: dict[str, Any] = {}
     for f in fired:
         values.update(f.values)
-    return RuleResult(rule, "weak" if fired else "present", unit, spans, fired, values)
+    # a weak verdict also points at the other places that show the weakness (most signals first)
+    others = [s for c in sorted(weak_units, key=lambda c: (-c[0], c[2])) if c is not best
+              for s in [x for f in c[5] for x in f.spans] + c[4] if s[1] > s[0]] if fired else []
+    return RuleResult(rule, "weak" if fired else "present", unit, spans, fired, values, others)

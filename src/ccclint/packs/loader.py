@@ -18,7 +18,7 @@ from ccclint.packs.model import Pack, Rule, RuleSet, Signal
 
 MAX_PACK_FILE_BYTES = 1_000_000
 NODE_KEYS = ("all", "any", "not", "near", "inside", "phrase", "term", "regex", "deadline", "percent", "mentions",
-             "always", "kind")
+             "always", "kind", "annexes")
 
 
 def builtin_rules_dir() -> str:
@@ -170,13 +170,23 @@ def load_common(rules_dir: str) -> dict[str, dict[str, list[str]]]:
     return (data or {}).get("lexicon", {})
 
 
-def load_pack(pack_dir: str, common: dict[str, Any]) -> Pack:
+def load_pack(pack_dir: str, common: dict[str, Any], resolve: Any = None) -> Pack:
+    """One pack folder; `resolve(name, where)` returns the pack a playbook `extends` (default: built-in packs)."""
     pack_file = os.path.join(pack_dir, "pack.yaml")
     if not os.path.isfile(pack_file):
         raise PackError(f"{_display(pack_dir)}: not a rule pack (no pack.yaml)")
     data, node = read_yaml(pack_file)
     rel = _display(pack_file)
     _schema_errors(data, node, "pack", rel)
+    if data.get("extends"):  # a firm playbook (docs/rule-packs.md, "Firm playbooks")
+        from ccclint.packs import playbook
+
+        builtin = builtin_rules_dir()
+        base_dirs = [os.path.join(builtin, d) for d in sorted(os.listdir(builtin))
+                     if os.path.isfile(os.path.join(builtin, d, "pack.yaml"))]
+        resolve = resolve or playbook.Resolver(base_dirs, common, load_pack).base
+        base = resolve(data["extends"], f"{rel}:{_line(node, ['extends'])}")
+        return playbook.extend_pack(data, node, pack_dir, rel, common, base, load_rule)
     lexicon = {**common, **(data.get("lexicon") or {})}
     _check_terms_and_regex(data.get("applies_to"), node, rel, lexicon)
     pack = Pack(data["name"], data["title"], str(data["version"]), data["applies_to"], data.get("lexicon") or {}, [],
@@ -215,13 +225,93 @@ def load_rule(path: str, pack: str, lexicon: dict[str, Any]) -> Rule:
         id=data["id"], pack=pack, title=data["title"], severity=data["severity"],
         references=tuple(data["references"]), fix=data["fix"], match=data["match"],
         scope=data.get("scope", "paragraph"), why=data.get("why") or {}, message=data.get("message") or {},
-        applies_if=data.get("applies_if"), weak=tuple(signals), examples=data.get("examples") or {},
+        applies_if=data.get("applies_if"), evidence=data.get("evidence"), weak=tuple(signals), examples=data.get("examples") or {},
         metadata=data.get("metadata") or {}, source=rel,
     )
 
 
 def load(extra_dirs: tuple[str, ...] = (), packs: tuple[str, ...] = (), rules_dir: str | None = None) -> RuleSet:
-    """Built-in packs plus every pack folder found in `extra_dirs`; `packs` keeps only those named."""
+    """Built-in packs plus every pack folder found in `extra_dirs`; `packs` keeps only those named.
+
+    YAML parsing and schema validation cost seconds, so a validated RuleSet is kept on disk, keyed by
+    the content of every pack file (see _cache_key); any doubt about the cache means a normal load."""
+    path = _cache_path(extra_dirs, packs, rules_dir)
+    cached = _cache_read(path) if path else None
+    if cached is not None:
+        return cached
+    ruleset = _load(extra_dirs, packs, rules_dir)
+    if path:
+        _cache_write(path, ruleset)
+    return ruleset
+
+
+def _cache_dir() -> str | None:
+    if os.environ.get("CCCLINT_NO_PACK_CACHE"):
+        return None
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(root, "ccclint", "packs")
+
+
+def _cache_path(extra_dirs: tuple[str, ...], packs: tuple[str, ...], rules_dir: str | None) -> str | None:
+    """Cache file for this load: version, cwd (rule sources are shown relative to it), arguments and a
+    hash of every YAML file and the schema. None when the inputs cannot all be read (load reports why)."""
+    import hashlib
+
+    from ccclint import __version__
+
+    folder = _cache_dir()
+    if folder is None:
+        return None
+    try:
+        base = rules_dir or builtin_rules_dir()
+        h = hashlib.sha256(repr((__version__, os.getcwd(), base, extra_dirs, packs)).encode())
+        h.update(resources.files("ccclint.packs").joinpath("schema.json").read_bytes())
+        for top in (base, *extra_dirs):
+            for root, dirs, files in os.walk(top):
+                dirs.sort()
+                for name in sorted(files):
+                    if name.endswith((".yaml", ".yml")):
+                        full = os.path.join(root, name)
+                        h.update(full.encode() + b"\0")
+                        with open(full, "rb") as fh:
+                            h.update(fh.read(MAX_PACK_FILE_BYTES + 1))
+    except (OSError, PackError):
+        return None
+    return os.path.join(folder, h.hexdigest() + ".pickle")
+
+
+def _cache_read(path: str) -> RuleSet | None:
+    import pickle
+
+    try:
+        st = os.stat(path)
+        if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+            return None  # only trust a file this user wrote and nobody else can change
+        with open(path, "rb") as fh:
+            ruleset = pickle.load(fh)
+    except Exception:  # missing, truncated, from another Python: load normally
+        return None
+    return ruleset if isinstance(ruleset, RuleSet) else None
+
+
+def _cache_write(path: str, ruleset: RuleSet) -> None:
+    import pickle
+    import tempfile
+
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(ruleset, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except Exception:  # read-only home, unpicklable extension object...: no cache, same result
+        try:
+            os.unlink(tmp)  # type: ignore[possibly-undefined]
+        except Exception:
+            pass
+
+
+def _load(extra_dirs: tuple[str, ...] = (), packs: tuple[str, ...] = (), rules_dir: str | None = None) -> RuleSet:
     base = rules_dir or builtin_rules_dir()
     common = load_common(base)
     dirs = [os.path.join(base, d) for d in sorted(os.listdir(base)) if os.path.isfile(os.path.join(base, d, "pack.yaml"))]
@@ -233,13 +323,18 @@ def load(extra_dirs: tuple[str, ...] = (), packs: tuple[str, ...] = (), rules_di
         else:
             dirs += [os.path.join(extra, d) for d in sorted(os.listdir(extra))
                      if os.path.isfile(os.path.join(extra, d, "pack.yaml"))]
+    candidates = list(dirs)  # where a playbook's base pack is looked up
     if packs:  # folders are named after their pack: skip the others without parsing them
         named = [d for d in dirs if os.path.basename(os.path.normpath(d)) in packs]
         dirs = named if {os.path.basename(os.path.normpath(d)) for d in named} >= set(packs) else dirs
     unique: dict[str, str] = {}
     for d in dirs:
         unique.setdefault(os.path.realpath(d), d)
-    loaded = [load_pack(d, common) for d in unique.values()]
+    from ccclint.packs.playbook import Resolver
+
+    resolver = Resolver(candidates, common, load_pack)
+    loaded = [resolver.pack_at(d) for d in unique.values()]
+    loaded = [p for p in loaded if p.name not in resolver.extended]  # a playbook replaces the pack it extends
     seen: dict[str, str] = {}
     for p in loaded:
         for r in p.rules:
@@ -247,7 +342,7 @@ def load(extra_dirs: tuple[str, ...] = (), packs: tuple[str, ...] = (), rules_di
                 raise PackError(f"{r.source}:1: id: rule '{r.id}' is already defined in {seen[r.id]}")
             seen[r.id] = r.source
     if packs:
-        unknown = set(packs) - {p.name for p in loaded}
+        unknown = set(packs) - {p.name for p in loaded} - resolver.extended
         if unknown:
             raise PackError(f"unknown pack(s): {', '.join(sorted(unknown))} (known: {', '.join(p.name for p in loaded)})")
         loaded = [p for p in loaded if p.name in packs]

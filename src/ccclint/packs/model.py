@@ -32,6 +32,7 @@ class Rule:
     why: dict[str, str] = field(default_factory=dict)
     message: dict[str, dict[str, str]] = field(default_factory=dict)
     applies_if: dict[str, Any] | None = None
+    evidence: dict[str, Any] | None = None  # what to quote for `present` when the match itself quotes nothing
     weak: tuple[Signal, ...] = ()
     examples: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)

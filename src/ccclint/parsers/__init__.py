@@ -24,6 +24,7 @@ class Limits:
     max_unzipped_bytes: int = 300 * 1024 * 1024
     max_pages: int = 2000
     max_blocks: int = 200_000
+    max_xml_tags: int = 2_000_000  # "<" in one DOCX part: bounds the lxml tree (~120 B an element) to ~250 MB
 
 
 ParseFn = Callable[[str, bytes, Limits], Document]
@@ -51,7 +52,7 @@ def sniff(path: str, data: bytes) -> str:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):  # (zip version: fuzzing)
             raise InputError(path, "corrupt", "corrupt ZIP container (truncated or damaged Word file?)") from None
         if "word/document.xml" in names:
             return "docx"

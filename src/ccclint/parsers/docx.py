@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from lxml import etree
 
@@ -19,7 +20,6 @@ from ccclint.parsers import Limits, register
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{%s}" % W
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 _HEADING_STYLE = re.compile(r"^(heading|titre|title|berschrift|kop)\s*(\d*)$", re.I)
 _SKIP = {_W + "del", _W + "moveFrom", _W + "instrText", _W + "delText", _W + "footnoteReference",
          _W + "commentReference", _W + "fldSimple_instr"}
@@ -32,14 +32,26 @@ def _read(zf: zipfile.ZipFile, name: str, path: str, limits: Limits) -> etree._E
         return None
     if info.file_size > limits.max_unzipped_bytes:
         raise InputError(path, "too-large", f"{name} expands to {info.file_size} bytes (zip bomb?)")
-    with zf.open(info) as fh:
-        data = fh.read(limits.max_unzipped_bytes + 1)
-    if len(data) > limits.max_unzipped_bytes:
-        raise InputError(path, "too-large", f"{name} expands beyond {limits.max_unzipped_bytes} bytes (zip bomb?)")
+    parser = _safe_parser()  # fed 1 MB at a time: no copy of the inflated part is ever held in memory
+    total = tags = 0
     try:
-        return etree.fromstring(data, _PARSER)
+        with zf.open(info) as fh:  # small reads: one big read() inflates up to its size even if the header lies
+            while chunk := fh.read(1 << 20):
+                total += len(chunk)
+                tags += chunk.count(b"<")
+                if total > limits.max_unzipped_bytes:
+                    raise InputError(path, "too-large", f"{name} expands beyond {limits.max_unzipped_bytes} bytes (zip bomb?)")
+                if tags > limits.max_xml_tags:  # ~120 bytes of tree per element: bound the tree, not just the text
+                    raise InputError(path, "too-large", f"{name} has more than {limits.max_xml_tags} XML tags")
+                parser.feed(chunk)
+        return parser.close()
     except etree.XMLSyntaxError as exc:
         raise InputError(path, "corrupt", f"damaged XML in {name}: {exc.msg}") from None
+
+
+def _safe_parser() -> etree.XMLParser:
+    """No entity expansion, no DTD, no network: XXE and billion-laughs documents stay inert."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 
 def _styles(root: etree._Element | None) -> dict[str, tuple[int, tuple[str, int] | None]]:
@@ -97,6 +109,8 @@ class _Numbering:
             lv: dict[int, tuple[str, str, int]] = {}
             for lvl in an.iter(_W + "lvl"):
                 ilvl = int(lvl.get(_W + "ilvl") or 0)
+                if not 0 <= ilvl <= 9:  # Word uses 0-8; anything else would size the counters below
+                    continue
                 fmt = lvl.find(_W + "numFmt")
                 txt = lvl.find(_W + "lvlText")
                 start = lvl.find(_W + "start")
@@ -113,7 +127,7 @@ class _Numbering:
         levels = self.levels.get(num_id)
         if not levels or ilvl not in levels:
             return None
-        counters = self.counters.setdefault(num_id, [lv[2] - 1 for _, lv in sorted(levels.items())] + [0] * 10)
+        counters = self.counters.setdefault(num_id, [levels[k][2] - 1 if k in levels else 0 for k in range(20)])
         counters[ilvl] += 1
         for deeper in range(ilvl + 1, len(counters)):
             if deeper in levels:
@@ -134,7 +148,7 @@ def _format_number(n: int, fmt: str) -> str:
     if fmt in ("lowerLetter", "upperLetter"):
         s = chr(ord("a") + (n - 1) % 26)
         return s.upper() if fmt == "upperLetter" else s
-    if fmt in ("lowerRoman", "upperRoman"):
+    if fmt in ("lowerRoman", "upperRoman") and n < 4000:  # a hostile start value must not spin here
         vals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
                 (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
         out, rest = "", n
@@ -175,8 +189,8 @@ def _text(el: etree._Element) -> str:
 def parse_docx(path: str, data: bytes, limits: Limits) -> Document:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise InputError(path, "corrupt", "corrupt Word file") from None
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+        raise InputError(path, "corrupt", f"corrupt Word file ({exc})") from None
     total = sum(i.file_size for i in zf.infolist())
     if total > limits.max_unzipped_bytes * 3:
         raise InputError(path, "too-large", f"archive expands to {total} bytes (zip bomb?)")
@@ -184,8 +198,9 @@ def parse_docx(path: str, data: bytes, limits: Limits) -> Document:
         root = _read(zf, "word/document.xml", path, limits)
         styles = _styles(_read(zf, "word/styles.xml", path, limits))
         numbering = _Numbering(_read(zf, "word/numbering.xml", path, limits))
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise InputError(path, "corrupt", f"corrupt Word file ({exc.__class__.__name__})") from None
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error, NotImplementedError, RuntimeError) as exc:
+        # damaged deflate data, an unknown compression method or an encrypted member (all found by fuzzing)
+        raise InputError(path, "corrupt", f"corrupt Word file ({exc.__class__.__name__}: {exc})") from None
     if root is None:
         raise InputError(path, "corrupt", "Word file without a document body")
     body = root.find(_W + "body")

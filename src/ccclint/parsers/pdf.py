@@ -11,6 +11,7 @@ import statistics
 import unicodedata
 from collections import Counter
 
+from ccclint import ocr
 from ccclint.errors import InputError
 from ccclint.model import Block, Document
 from ccclint.parsers import Limits, register
@@ -50,10 +51,15 @@ def _pages_pdfium(path: str, data: bytes, limits: Limits) -> list[list[str]]:
             raise InputError(path, "too-large", f"{n} pages exceed the {limits.max_pages}-page limit")
         pages = []
         for i in range(n):
-            page = pdf[i]
-            textpage = page.get_textpage()
-            text = textpage.get_text_bounded()
+            try:
+                page = pdf[i]
+                textpage = page.get_textpage()
+                text = textpage.get_text_bounded()
+            except pdfium.PdfiumError as exc:  # a damaged page tree: corrupt, so pdfplumber gets a try (fuzzing)
+                raise InputError(path, "corrupt", f"damaged PDF (page {i + 1}: {exc})") from None
             textpage.close()
+            if ocr.wanted(text, page):  # a scanned page (or --ocr always): tesseract reads the rendered image
+                text = ocr.read_page(page) or text
             page.close()
             # pdfium writes a line-end hyphen as \x02 and drops the line break: restore both, so
             # _join_hyphen repairs the word and the line widths stay true
@@ -169,6 +175,6 @@ def parse_pdf(path: str, data: bytes, limits: Limits) -> Document:
             raise
         pages = _pages_pdfplumber(path, data, limits)
     if not any(l.strip() for lines in pages for l in lines):
-        raise InputError(path, "no-text", "PDF without a text layer (scanned?): run OCR first")
+        raise InputError(path, "no-text", ocr.no_text_message())
     blocks = _paragraphs(_strip_furniture(pages))
     return Document(path, "pdf", blocks, pages=len(pages))

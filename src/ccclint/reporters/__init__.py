@@ -9,7 +9,8 @@ from typing import Any
 
 from ccclint.engine import DocumentResult
 
-FORMATS = {"text": "terminal", "json": "json_report"}
+FORMATS = {"text": "terminal", "json": "json_report", "markdown": "markdown", "html": "html", "sarif": "sarif",
+           "junit": "junit", "github": "github", "csv": "csv_matrix", "jsonl": "jsonl"}
 
 
 @dataclass

@@ -1,0 +1,146 @@
+"""Property-based tests (hypothesis): the pure stages never raise on arbitrary text and keep their invariants.
+
+Examples stay few (max_examples 60-150) so the suite stays fast; the alphabet mixes contract vocabulary,
+accents, typographic marks and control characters so the interesting branches are reached.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ccclint.docindex import DocIndex
+from ccclint.engine import party_regex
+from ccclint.extractors import durations, find_parties, percents, to_number, words_to_number
+from ccclint.matcher import Context, compile_phrase, evaluate_rule
+from ccclint.model import Block, Document
+from ccclint.normalize import fold, fold_text
+from ccclint.packs.model import Rule, Signal
+from ccclint.parsers.text import parse_string
+from ccclint.segment import structure
+
+FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+WORDS = ["48", "72", "24", "heures", "hours", "jours ouvrés", "business days", "quarante-huit", "seventy-two", "(72)",
+         "%", "pour cent", "99,5", "1.5", "délai", "sans", "notifie", "Client", "Prestataire", "violation",
+         "de données", "Article 5", "5.2", "ANNEXE", "a)", "-", "–", "«", "»", "’", "\u00a0", "\n", "\n\n", "#", "|",
+         "œ", "ﬁ", "ß", "İ", "Ⅻ", "٣", "\u0301", "\u200b", "\x00", "\t", "...", "*", "(", ")", "[N]", "?", "\\", "."]
+contract_text = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=40).map(" ".join)
+any_text = st.one_of(st.text(max_size=200), contract_text)
+
+
+# ---- normalise ----------------------------------------------------------------------------------------
+
+@FAST
+@given(any_text)
+def test_folded_offsets_map_back_inside_the_original(text):
+    f = fold(text)
+    assert len(f.origin) == len(f.text)
+    assert all(0 <= o < len(text) for o in f.origin)
+    assert list(f.origin) == sorted(f.origin)
+    for start in range(0, len(f.text), 7):  # any folded span maps to a non-empty span of the original
+        a, b = f.original_span(start, start + 5)
+        assert 0 <= a < b <= len(text)
+
+
+@FAST
+@given(any_text)
+def test_fold_is_idempotent_on_its_output(text):
+    once = fold_text(text)
+    assert fold_text(once) == once
+    assert "  " not in once and once == once.strip(" ")
+
+
+# ---- extractors ---------------------------------------------------------------------------------------
+
+@FAST
+@given(any_text)
+def test_extractors_never_raise(text):
+    folded = fold_text(text)
+    for d in durations(folded):
+        assert 0 <= d.start < d.end <= len(folded)
+        assert d.hours >= 0 and d.worst_hours >= d.hours
+    for start, end, value in percents(folded):
+        assert 0 <= start < end <= len(folded) and value >= 0
+    to_number(folded)
+    words_to_number(folded)
+
+
+@SLOW
+@given(st.lists(any_text, max_size=5))
+def test_find_parties_never_raises(paragraphs):
+    find_parties([(p, fold_text(p)) for p in paragraphs], {"prestataire", "supplier"}, {"client", "customer"})
+
+
+# ---- segmentation -------------------------------------------------------------------------------------
+
+block = st.builds(Block, text=any_text, kind=st.sampled_from(["heading", "paragraph", "item", "row"]),
+                  level=st.integers(0, 12), number=st.one_of(st.none(), st.sampled_from(["1", "5.2", "a", "IV", ""])))
+
+
+@SLOW
+@given(st.lists(block, max_size=15))
+def test_segmentation_gives_every_block_a_paragraph(blocks):
+    s = structure(Document("x.txt", "text", blocks))
+    assert [p.block for p in s.paragraphs] == blocks
+    assert [p.index for p in s.paragraphs] == list(range(1, len(blocks) + 1))
+    assert sorted(i for c in s.clauses for i in c.paragraphs) == list(range(len(blocks)))
+    assert all(0 <= p.clause < len(s.clauses) for p in s.paragraphs)
+
+
+@SLOW
+@given(any_text)
+def test_markdown_text_always_segments(text):
+    doc = parse_string(text)
+    s = structure(doc)
+    assert len(s.paragraphs) == len(doc.blocks)
+
+
+# ---- matcher ------------------------------------------------------------------------------------------
+
+NO_PARTIES = {"provider": "(?!)", "client": "(?!)"}
+
+
+@FAST
+@given(st.one_of(st.text(max_size=30), st.lists(st.sampled_from(WORDS + ["{provider}", "{client}", "l'", "x"]),
+                                                 max_size=8).map(" ".join)))
+def test_compile_phrase_compiles_or_raises_a_clean_error(phrase):
+    try:
+        pattern = compile_phrase(phrase, NO_PARTIES)
+        compiled = re.compile(pattern)
+    except re.error:
+        return  # the one clean failure: an unbalanced group; anything else is a bug
+    compiled.search(fold_text("Le Prestataire notifie le Client sans délai de 48 heures."))
+
+
+LEXICON = {
+    "provider": {"fr": ["prestataire"], "en": ["supplier"]},
+    "client": {"fr": ["client"], "en": ["customer"]},
+    "breach": {"fr": ["violation* de donnees"], "en": ["data breach*"]},
+    "notify": {"fr": ["notifi*", "inform*"], "en": ["notif*"]},
+}
+RULE = Rule(
+    id="TST-PROP", pack="test", title={"fr": "t", "en": "t"}, severity={"missing": "error", "weak": "warning"},
+    references=({"cite": "x"},), fix={"fr": "f", "en": "f"}, scope="clause",
+    match={"all": [{"term": "breach"}, {"near": {"within": 20, "of": [{"term": "notify"}, {"phrase": "{client}"}]}},
+                   {"not": {"regex": "cnil.{0,40}72"}}]},
+    weak=(Signal("slow", {"fr": "{hours} h", "en": "{hours} h"}, "unit", {"deadline": {"max_hours": 48}}),
+          Signal("none", {"fr": "x", "en": "x"}, "unit", {"deadline": {"absent": True}}),
+          Signal("low", {"fr": "x", "en": "x"}, "unit", {"percent": {"min": 90}})),
+)
+
+
+@SLOW
+@given(any_text, st.sampled_from(["fr", "en"]), st.sampled_from(["sentence", "paragraph", "clause", "document"]))
+def test_evaluating_a_rule_on_arbitrary_text_never_raises(text, lang, scope):
+    doc = parse_string("Le Prestataire notifie au Client toute violation de données.\n\n" + text)
+    index = DocIndex.build(doc, structure(doc))
+    index.lang = lang
+    index.parties = find_parties([(p.block.text, f.text) for p, f in zip(index.structure.paragraphs, index.folded)],
+                                 {"prestataire", "supplier"}, {"client", "customer"})
+    ctx = Context(index, LEXICON, party_regex(index, LEXICON))
+    result = evaluate_rule(Rule(**{**RULE.__dict__, "scope": scope}), ctx)
+    assert result.status in ("present", "weak", "missing")
