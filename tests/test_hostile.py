@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FR_CONTRACT_MD, build_docx, odt_bytes, write_pack
+from conftest import FR_CONTRACT_MD, odt_bytes, write_pack
 from ccclint.errors import InputError
 from ccclint.parsers import Limits, parse_file
 
@@ -266,6 +266,9 @@ def hostile_corpus(work: Path, sample_docx: Path) -> dict[str, str]:
         "truncated.pdf": (many_page_pdf(3)[:-300], None),  # pdfium rebuilds a lost xref: read or corrupt
         "bomb.docx": (zip_bomb(), "too-large"),
         "bomb-lying.docx": (lying_zip_bomb(), "corrupt"),
+        "bomb-parts.docx": (many_members_bomb(), "too-large"),
+        "xxe.docx": (xxe_docx(Path("/etc/passwd")), None),  # read, entity left out
+        "lol.docx": (laughs_docx(), None),  # libxml2 refuses the amplification (corrupt) or leaves it unexpanded
         "encrypted.pdf": (encrypted_pdf("secret"), "encrypted"),
         "scan.pdf": (textless_pdf(), "no-text"),
         "5000-pages.pdf": (many_page_pdf(5000), "too-large"),
@@ -287,15 +290,17 @@ def test_batch_of_hostile_inputs(work, sample_docx):
     assert result.code == 3, result.stderr
     docs = result.documents()
     assert list(docs) == names  # input order kept, nothing dropped
-    truncated = docs["truncated.pdf"]["error"]
-    expected["truncated.pdf"] = truncated["code"] if truncated else None
-    assert truncated is None or truncated["code"] == "corrupt"
+    for name in ("truncated.pdf", "lol.docx"):  # either outcome is a clean one
+        error = docs[name]["error"]
+        expected[name] = error["code"] if error else None
+        assert error is None or error["code"] == "corrupt"
     bad = {n: c for n, c in expected.items() if c}
     assert_one_line_per_bad_file(result, bad)
     for name, code in bad.items():
         assert docs[name]["error"]["code"] == code, (name, docs[name]["error"])
         assert docs[name]["error"]["message"] and docs[name]["results"] == []
-    assert_checked(docs, ["good.md", "owner-only.pdf", "good2.txt"])
+    assert_checked(docs, ["good.md", "owner-only.pdf", "good2.txt", "xxe.docx"])
+    assert "root:" not in json.dumps(docs["xxe.docx"])
     assert result.report()["summary"]["unreadable"] == len(bad)
 
 
@@ -385,7 +390,7 @@ def test_hostile_numbering_definitions(write):
         ("Premier article.", "999999999."), ("Niveau quinze.", None), ("Second article.", "1000000000.")]
 
 
-def test_damaged_deflate_stream_is_corrupt(write, sample_docx):
+def test_damaged_deflate_stream_is_corrupt(write):
     """A member whose deflate data is damaged raises zlib.error inside zipfile (found by fuzzing)."""
     data = bytearray(docx_with(body(para("Texte " * 2000))))
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml")
@@ -415,6 +420,19 @@ def test_pdf_with_user_password_is_encrypted_and_owner_only_is_read(write):
     assert info.value.code == "encrypted"
     doc = parse_file(str(write("owner.pdf", encrypted_pdf(None))))
     assert doc.blocks[0].text == "Le Prestataire notifie au Client toute violation de données."
+
+
+def test_pdfminer_warnings_stay_off_stderr(tmp_path):
+    """The pdfplumber fallback reads damaged files; pdfminer's WARNING logs must not add lines to the one error
+    line (a subprocess: under pytest, its log capture would hide Python's last-resort stderr handler)."""
+    data = many_page_pdf(2).replace(b"/BaseFont /Helvetica", b"/BaseFont /Foo /FontDescriptor << /FontBBox null >>", 1)
+    (tmp_path / "odd.pdf").write_bytes(data)
+    code = ("import sys\nfrom ccclint.parsers import Limits, pdf\n"
+            "data = open(sys.argv[1], 'rb').read()\nprint(pdf._pages_pdfplumber('odd.pdf', data, Limits()))\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "odd.pdf")], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.stdout.strip() == "[['Clause aaaa : le Prestataire aaaa.'], ['Clause baaa : le Prestataire baaa.']]"
+    assert proc.stderr == ""
 
 
 def test_page_limit_answers_fast(write):
@@ -558,3 +576,23 @@ def test_annotate_leaves_inputs_untouched(work, sample_docx):
     assert result.code == 3, result.stderr
     assert (work / "annotated").is_dir()
     assert_checked(result.documents(), ["contrat.docx", "good.md"])
+
+
+# ---- the fuzz harness stays runnable ------------------------------------------------------------------
+
+def test_fuzz_targets_run_on_mutated_seeds(tmp_path, monkeypatch, capsys):
+    """A few hundred plain (non-atheris) mutations per target: the harness works and finds nothing quickly."""
+    import importlib.util
+
+    monkeypatch.setenv("CCCLINT_FUZZ_PLAIN", "1")
+    here = Path(__file__).resolve().parent.parent / "fuzz" / "fuzz_parsers.py"
+    spec = importlib.util.spec_from_file_location("fuzz_parsers_under_test", here)
+    fuzz = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fuzz)
+    assert fuzz.atheris is None
+    fuzz.write_seeds(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    for name, target in fuzz.TARGETS.items():
+        fuzz.plain_fuzz(target, [str(tmp_path / name), "-runs=40", "-seed=6", "-max_total_time=20"])
+        assert "done: 40 runs, no crash" in capsys.readouterr().err
+    assert not list(tmp_path.glob("crash-*"))

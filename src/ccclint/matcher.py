@@ -143,6 +143,7 @@ class Context:
     _needs: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     _words: dict[str, bool] = field(default_factory=dict)
     _paras: dict[str, list[int]] = field(default_factory=dict)
+    _texts: list[str] = field(default_factory=list)
     _starts: dict[str, list[int]] = field(default_factory=dict)
     _node_patterns: dict[int, tuple[Any, str, str | None]] = field(default_factory=dict)
 
@@ -188,7 +189,9 @@ class Context:
     def _paragraphs_with(self, word: str) -> list[int]:
         got = self._paras.get(word)
         if got is None:
-            got = self._paras[word] = [i for i, f in enumerate(self.index.folded) if word in f.text]
+            if not self._texts:
+                self._texts = [f.text for f in self.index.folded]
+            got = self._paras[word] = [i for i, t in enumerate(self._texts) if word in t]
         return got
 
     def hits(self, pattern: str) -> list[tuple[int, int, bool]]:

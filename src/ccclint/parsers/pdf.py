@@ -6,6 +6,7 @@ pdfplumber (built on pdfminer) is kept for files pdfium cannot open and for tabl
 
 from __future__ import annotations
 
+import logging
 import re
 import statistics
 import unicodedata
@@ -15,6 +16,10 @@ from ccclint import ocr
 from ccclint.errors import InputError
 from ccclint.model import Block, Document
 from ccclint.parsers import Limits, register
+
+# pdfminer logs every oddity of a damaged file as a WARNING, which Python's last-resort handler prints on stderr;
+# the file's one error line says what matters (an application that configures logging still receives them)
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 _PAGE_NUMBER = re.compile(r"^\s*(page|p\.)?\s*[-–—]?\s*\d{1,4}\s*([/]|sur|of|de)?\s*(\d{1,4})?\s*[-–—]?\s*$", re.I)
 _STARTS_BLOCK = re.compile(
