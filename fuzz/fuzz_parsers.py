@@ -82,6 +82,14 @@ PARTS_DOCUMENT = (DOCX_HEAD + "".join(
     for num in (1, 2)) + "</w:body></w:document>").encode()
 
 
+SMALL_STYLES = (
+    '<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:style w:styleId="Heading1"><w:name w:val="heading 1"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style>'
+    '<w:style w:styleId="Titre2"><w:name w:val="Titre 2"/><w:basedOn w:val="Heading1"/><w:pPr><w:numPr>'
+    '<w:ilvl w:val="1"/><w:numId w:val="2"/></w:numPr></w:pPr></w:style>'
+    '<w:style w:styleId="x"><w:name w:val="x"/><w:basedOn w:val="x"/></w:style></w:styles>').encode()
+
+
 def target_docx_parts(data: bytes) -> None:
     """Bytes as word/styles.xml and word/numbering.xml (split on a blank line) beside a numbered document."""
     styles, _, numbering = data.partition(b"\n\n")
@@ -133,7 +141,7 @@ def seeds() -> dict[str, list[bytes]]:
                  '</w:r></w:p></w:tc></w:tr></w:tbl><w:ins><w:r><w:t>x</w:t></w:r></w:ins></w:body></w:document>').encode()
     md = FR_CONTRACT_MD.encode()
     z = zipfile.ZipFile(io.BytesIO(docx))
-    parts = z.read("word/styles.xml") + b"\n\n" + z.read("word/numbering.xml")
+    parts = SMALL_STYLES + b"\n\n" + z.read("word/numbering.xml")  # the template's styles.xml is 350 kB: too big
     return {"docx": [docx, _wrap_docx(small_xml)], "docx-xml": [xml, small_xml], "docx-parts": [parts], "pdf": [pdf],
             "text": [md, md.decode().encode("utf-16"), b"1. a\n  - b\n> c\n```\nx\n```\n| a | b |\n|--|--|\n"],
             "sniff": [docx, pdf, md, b"{\\rtf1 x}", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600]}

@@ -540,8 +540,8 @@ def test_max_file_mb(work):
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_timeout_turns_a_slow_file_into_its_error_entry(work, jobs):
-    (work / "many.pdf").write_bytes(many_page_pdf(5000))  # ~4 s to check: far over 1 s
-    result = cli(work, "good.md", "many.pdf", "good2.txt", "--max-pages", "5000", "--timeout", "1", "--format",
+    (work / "many.pdf").write_bytes(many_page_pdf(20000))  # ~3 s just to parse: far over 1 s, however fast the rules
+    result = cli(work, "good.md", "many.pdf", "good2.txt", "--max-pages", "20000", "--timeout", "1", "--format",
                  "json", "--jobs", jobs, "--fail-on", "never")
     assert result.code == 3, result.stderr
     assert_one_line_per_bad_file(result, {"many.pdf": "too-large"})

@@ -327,7 +327,7 @@ def _literal_runs(phrase: str) -> tuple[str, ...]:
     return tuple(r for r in runs if len(r) >= 2)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _alternation_cached(phrases: tuple[str, ...], provider: str | None, client: str | None) -> str:
     parties = {"provider": provider, "client": client}
     return "|".join(f"(?:{compile_phrase(p, parties)})" for p in phrases)
@@ -340,9 +340,10 @@ def _alternation(phrases: tuple[str, ...], provider: str | None, client: str | N
     return _alternation_cached(phrases, provider, client)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=2048)
 def _compiled(pattern: str) -> re.Pattern[str]:
-    """Compiled patterns outlive re's own 512-entry cache, which a full rule set overflows."""
+    """Compiled patterns outlive re's own 512-entry cache, which a full rule set overflows. Bounded:
+    patterns naming a document's parties differ per document, and a batch must not grow without end."""
     return re.compile(pattern)
 
 

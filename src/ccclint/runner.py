@@ -9,7 +9,7 @@ import re
 import signal
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from ccclint import __version__, baseline
 from ccclint.config import Settings, glob_match
@@ -107,9 +107,9 @@ def _execute(files: list[str], per_file: list[Options], ruleset, options: Option
         if jobs > 1 and len(todo) > 1:
             with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_init_worker,
                                      initargs=(ruleset, options)) as pool:
-                done = pool.map(_check_in_worker, [files[i] for i in todo], [per_file[i] for i in todo], chunksize=1)
-                for i, doc in zip(todo, done):
-                    documents[i] = doc
+                futures = {pool.submit(_check_in_worker, files[i], per_file[i]): i for i in todo}
+                for future in as_completed(futures):  # the bar moves as files finish; the order is kept by index
+                    documents[futures[future]] = doc = future.result()
                     bar.advance(doc)
         else:
             _WORKER.update(ruleset=ruleset, options=options)
