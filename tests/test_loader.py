@@ -149,3 +149,10 @@ def test_duplicate_rule_id_across_packs(tmp_path):
     write_pack(base, "beta", {"DUP-ONE": rule_yaml("DUP-ONE")})
     with pytest.raises(PackError, match="already defined"):
         loader.load(rules_dir=str(base))
+
+
+def test_unbalanced_phrase_refused_at_load_time(tmp_path):
+    text = rule_yaml("TST-BREACH").replace("- term: breach", "- phrase: '(notifie sans delai'")
+    msg = load_error(tmp_path, text)
+    assert re.match(rf"testpack.TST-BREACH\.yaml:{line_of(text, 'notifie sans')}: match\.all\[0\]\.phrase: "
+                    r"invalid phrase '\(notifie sans delai'", msg)

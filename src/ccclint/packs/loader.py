@@ -161,6 +161,25 @@ def _check_terms_and_regex(data: Any, node: yaml.Node | None, rel: str, lexicon:
                 except re.error as exc:
                     raise PackError(f"{rel}:{_line(node, path + ['regex'])}: {_dotted(path + ['regex'])}: "
                                     f"invalid regex: {exc}") from None
+        for key in ("phrase", "inside"):
+            if key in f:
+                value = f[key]["heading"] if key == "inside" and isinstance(f[key], dict) else f[key]
+                _check_phrases(value, node, path + [key], rel)
+
+
+def _check_phrases(value: Any, node: yaml.Node | None, path: list[Any], rel: str) -> None:
+    """A phrase with an unbalanced '(' would make every document fail later: refuse it at load time."""
+    from ccclint.matcher import compile_phrase
+
+    if isinstance(value, dict):
+        items = [p for v in value.values() for p in ([v] if isinstance(v, str) else (v or []))]
+    else:
+        items = [value] if isinstance(value, str) else list(value or [])
+    for phrase in items:
+        try:
+            re.compile(compile_phrase(phrase, {"provider": "(?:p)", "client": "(?:c)"}))
+        except re.error as exc:
+            raise PackError(f"{rel}:{_line(node, path)}: {_dotted(path)}: invalid phrase '{phrase}': {exc}") from None
 
 
 def load_common(rules_dir: str) -> dict[str, dict[str, list[str]]]:
@@ -188,6 +207,8 @@ def load_pack(pack_dir: str, common: dict[str, Any], resolve: Any = None) -> Pac
         base = resolve(data["extends"], f"{rel}:{_line(node, ['extends'])}")
         return playbook.extend_pack(data, node, pack_dir, rel, common, base, load_rule)
     lexicon = {**common, **(data.get("lexicon") or {})}
+    for name, langs in (data.get("lexicon") or {}).items():
+        _check_phrases(langs, node, ["lexicon", name], rel)
     _check_terms_and_regex(data.get("applies_to"), node, rel, lexicon)
     pack = Pack(data["name"], data["title"], str(data["version"]), data["applies_to"], data.get("lexicon") or {}, [],
                 pack_dir, data.get("description", ""))
