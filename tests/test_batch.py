@@ -181,7 +181,7 @@ def test_prechecked_hits_equal_full_scans(tmp_path):
 
 
 def test_literal_runs_are_required_parts_of_every_match():
-    from ccclint.matcher import _literal_runs
+    from ccclint.phrases import _literal_runs
 
     assert _literal_runs("notifi* (au|le) client") == ("notifi", "client")
     assert _literal_runs("violations? de donnees") == ("violation", "de", "donnees")

@@ -85,7 +85,7 @@ class CountryData:
 
 
 def _phrase_regex(phrase: str) -> str:
-    from ccclint.matcher import compile_phrase  # the rule-pack phrase syntax, so the data reads like the rules
+    from ccclint.phrases import compile_phrase  # the rule-pack phrase syntax, so the data reads like the rules
 
     return compile_phrase(phrase, {"provider": "(?!)", "client": "(?!)"})
 

@@ -16,7 +16,8 @@ from ccclint.docindex import DocIndex
 from ccclint.errors import InputError
 from ccclint.extractors import find_parties
 from ccclint.findings import Finding, to_finding
-from ccclint.matcher import Context, compile_phrase, evaluate, evaluate_rule
+from ccclint.matcher import Context, evaluate, evaluate_rule
+from ccclint.phrases import compile_phrase
 from ccclint.model import Document
 from ccclint.packs.loader import builtin_rules_dir
 from ccclint.packs.model import Pack, RuleSet

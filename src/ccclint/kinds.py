@@ -15,7 +15,7 @@ import yaml
 
 from ccclint.docindex import DocIndex
 from ccclint.errors import PackError
-from ccclint.matcher import compile_phrase
+from ccclint.phrases import compile_phrase
 
 KINDS = ("dpa", "services", "call-centre", "sla", "other")
 

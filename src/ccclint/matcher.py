@@ -9,13 +9,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
+from ccclint.annexes import missing_annexes
 from ccclint.docindex import DocIndex, Unit
-from ccclint.extractors import NUMBER
-from ccclint.normalize import fold_char
 from ccclint.packs.model import Rule, Signal
+from ccclint.phrases import _alternation, _compiled, _required_words, compile_phrase  # noqa: F401 (re-export)
 
 Span = tuple[int, int]
 
@@ -29,107 +28,6 @@ _RELEASE = re.compile(
     r"|need not|not (?:required|obliged|obligated) to|does not (?:undertake|agree|commit) to|no obligation to",
 )
 _RELEASE_WINDOW = 60  # characters before the phrase
-_SPACE = r"[^\S\n]+"  # spaces inside a paragraph: a phrase never runs across two paragraphs
-
-
-def compile_phrase(phrase: str, parties: dict[str, str]) -> str:
-    """Lawyer-readable phrase -> regex on folded text (memoised: the same phrases recur in every document)."""
-    if "{" not in phrase:  # no party placeholder: the result does not depend on the parties
-        return _compile_cached(phrase, None, None)
-    if "provider" in parties and "client" in parties:
-        return _compile_cached(phrase, parties["provider"], parties["client"])
-    return _compile_phrase(phrase, parties)
-
-
-@lru_cache(maxsize=16384)
-def _compile_cached(phrase: str, provider: str | None, client: str | None) -> str:
-    return _compile_phrase(phrase, {"provider": provider, "client": client} if provider is not None else {})
-
-
-def _compile_phrase(phrase: str, parties: dict[str, str]) -> str:
-    """Lawyer-readable phrase -> regex on folded text.
-
-    Literal words (accents, case and apostrophes ignored); `*` continues a word (notifi* = notifie,
-    notification); `...` a gap of up to 8 words; `(a|b)` alternatives, `(x)?` optional; `[N]` a
-    number in digits or words; `{provider}` / `{client}` any name of that party.
-    """
-    out: list[str] = []
-    i = 0
-    text = phrase.strip()
-    lead_space = _optional_groups_after_space(text)
-    close_at = -1
-    while i < len(text):
-        ch = text[i]
-        if ch == " " and i + 1 in lead_space:  # "word (x|y)?" at the end: the space belongs to the optional part
-            out.append(r"(?:[^\S\n]+(?:")
-            close_at = lead_space[i + 1]
-            i += 2
-            continue
-        if ch == ")" and i == close_at:
-            out.append("))")
-            i += 1
-            continue
-        if text.startswith("...", i) or ch == "…":
-            while out and out[-1] == _SPACE:
-                out.pop()
-            out.append(r"(?:[^\w\n]+\w+){0,8}?[^\w\n]+")
-            i += 3 if ch == "." else 1
-            while i < len(text) and text[i] == " ":
-                i += 1
-            continue
-        if text.startswith("[N]", i):
-            out.append(NUMBER)
-            i += 3
-            continue
-        m = re.match(r"\{(provider|client)\}", text[i:])
-        if m:
-            out.append(parties[m.group(1)])
-            i += m.end()
-            continue
-        if ch == "\\" and i + 1 < len(text):  # \( \) \? \* ... : the next character literally
-            out.append(re.escape(fold_char(text[i + 1])))
-            i += 2
-            continue
-        if ch == "?" and out and out[-1] == _SPACE:  # "a ?b": an optional space, not a lazy one
-            out[-1] = r"[^\S\n]*"
-        elif ch == "*":
-            out.append(r"\w*")
-        elif ch == " ":
-            if not out or out[-1] != _SPACE:
-                out.append(_SPACE)
-        elif ch == "'":
-            out.append(r"'[^\S\n]?")
-        elif ch == "-":
-            out.append(r"[^\S\n-]?-?[^\S\n]?")
-        elif ch == "(":
-            out.append("(?:")
-        elif ch in ")|?":
-            out.append(ch)
-        else:
-            out.append(re.escape(fold_char(ch)))
-        i += 1
-    body = "".join(out)
-    start = r"(?<!\w)" if re.match(r"[\w(\[{]", text) else ""
-    end = r"(?!\w)" if text[-1:].isalnum() or text.endswith((")", "?", "]", "}")) else ""
-    return start + body + end
-
-
-def _optional_groups_after_space(text: str) -> dict[int, int]:
-    """'(' index -> ')' index of an optional group between spaces: 'finalites (du traitement)?', 'a (b)? c'.
-    The space before the group belongs to it, so the phrase matches with or without the group."""
-    out: dict[int, int] = {}
-    stack: list[int] = []
-    for i, ch in enumerate(text):
-        if ch == "(" and (i == 0 or text[i - 1] != "\\"):
-            stack.append(i)
-        elif ch == ")" and stack and text[i - 1] != "\\":
-            start = stack.pop()
-            follows = text[i + 1:i + 3]
-            if start > 0 and text[start - 1] == " " and text[i - 1] != " " and follows in ("?", "? "):
-                out[start] = i
-    return out
-
-
 @dataclass
 class Context:
     """Per-document, per-rule evaluation state: compiled patterns and their hits are cached."""
@@ -274,77 +172,6 @@ class Context:
         if needs is not None:
             self._needs[pattern] = needs
         return pattern
-
-
-@lru_cache(maxsize=16384)
-def _required_words(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...] | None:
-    """Per phrase, folded literal runs every match must contain; None when a phrase has none (no pre-check)."""
-    out = []
-    for p in phrases:
-        words = _literal_runs(p)
-        if not words:
-            return None
-        out.append(words)
-    return tuple(out)
-
-
-def _literal_runs(phrase: str) -> tuple[str, ...]:
-    """Literal letter runs outside groups, in phrase syntax (see compile_phrase); () when unsure."""
-    text = phrase.strip()
-    runs: list[str] = []
-    cur = ""
-    depth = 0
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth <= 0:
-            return ()  # a top-level alternative: nothing is required
-        elif ch == "?" and depth <= 0:
-            cur = cur[:-1]  # "s?" makes the letter before optional
-        elif ch == "\\":
-            i += 1  # an escaped character: end the run, skip it
-        elif depth <= 0 and ch.isalnum():
-            folded = fold_char(ch)
-            if folded.isalnum():
-                cur += folded
-                i += 1
-                continue
-        if cur:
-            runs.append(cur)
-        cur = ""
-        if ch == "[" or ch == "{":  # [N], {provider}: skip to the closing bracket
-            close = text.find("]" if ch == "[" else "}", i)
-            i = close if close > i else i
-        i += 1
-    if cur:
-        runs.append(cur)
-    if depth != 0:
-        return ()
-    return tuple(r for r in runs if len(r) >= 2)
-
-
-@lru_cache(maxsize=4096)
-def _alternation_cached(phrases: tuple[str, ...], provider: str | None, client: str | None) -> str:
-    parties = {"provider": provider, "client": client}
-    return "|".join(f"(?:{compile_phrase(p, parties)})" for p in phrases)
-
-
-def _alternation(phrases: tuple[str, ...], provider: str | None, client: str | None, parties: dict[str, str]) -> str:
-    """One regex for a lexicon entry, cached across documents keyed on (phrases, party regexes)."""
-    if provider is None or client is None:
-        return "|".join(f"(?:{compile_phrase(p, parties)})" for p in phrases)
-    return _alternation_cached(phrases, provider, client)
-
-
-@lru_cache(maxsize=2048)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    """Compiled patterns outlive re's own 512-entry cache, which a full rule set overflows. Bounded:
-    patterns naming a document's parties differ per document, and a batch must not grow without end."""
-    return re.compile(pattern)
 
 
 def _in(unit: Unit, spans: list[tuple[int, int, bool]], allow_negated: bool) -> list[Span]:
@@ -513,35 +340,10 @@ def _kind(arg: Any, unit: Unit, ctx: Context) -> list[Span]:
     return [(unit.start, unit.start)] if ctx.index.kind in kinds else []
 
 
-_ANNEX_REF = re.compile(r"\b(annexes?|annex|appendix|appendices|appendice|schedules?|exhibits?|attachments?)\s+"
-                        r"((?:\d+|[ivxlc]+|[a-h])\b)(?!\s*(?:to|of|de la|du|des|a la|au) (?:the )?(?:decision|regulation|reglement|clauses))")
-_ANNEX_FAMILY = {"annexe": "annex", "annexes": "annex", "annex": "annex", "appendix": "annex", "appendices": "annex",
-                 "appendice": "annex", "schedule": "schedule", "schedules": "schedule", "exhibit": "exhibit",
-                 "exhibits": "exhibit", "attachment": "attachment", "attachments": "attachment"}
-_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "x": "10"}
-
-
-def _annex_key(word: str, ident: str) -> tuple[str, str]:
-    return _ANNEX_FAMILY.get(word, word), _ROMAN.get(ident, ident)
-
-
 def _annexes(arg: dict[str, Any], unit: Unit, ctx: Context) -> list[Span]:
-    """References to annexes / schedules / exhibits that no heading of the document carries."""
-    index = ctx.index
-    present = set()
-    for i, (start, end) in enumerate(index.para_ranges):
-        if index.is_heading(i):
-            m = _ANNEX_REF.match(index.text, start, end)
-            if m:
-                present.add(_annex_key(m.group(1), m.group(2)))
-    out, seen = [], set()
-    for m in _ANNEX_REF.finditer(index.text, unit.start, unit.end):
-        key = _annex_key(m.group(1), m.group(2))
-        if key not in present and key not in seen and not index.is_heading(index.paragraph_at(m.start())):
-            seen.add(key)
-            out.append((m.start(), m.end()))
+    out = missing_annexes(ctx.index, unit)
     if out:
-        ctx.values["annexes"] = ", ".join(index.text[s:e] for s, e in out)
+        ctx.values["annexes"] = ", ".join(ctx.index.text[s:e] for s, e in out)
     return out if arg.get("missing") else ([] if out else [(unit.start, unit.start)])
 
 

@@ -169,7 +169,7 @@ def _check_terms_and_regex(data: Any, node: yaml.Node | None, rel: str, lexicon:
 
 def _check_phrases(value: Any, node: yaml.Node | None, path: list[Any], rel: str) -> None:
     """A phrase with an unbalanced '(' would make every document fail later: refuse it at load time."""
-    from ccclint.matcher import compile_phrase
+    from ccclint.phrases import compile_phrase
 
     if isinstance(value, dict):
         items = [p for v in value.values() for p in ([v] if isinstance(v, str) else (v or []))]

@@ -1,0 +1,185 @@
+"""Phrase syntax -> regular expressions on folded text, with the literal words each phrase needs.
+
+Lawyers write phrases (`notifi*`, `responsable (du|de) traitement`, `[N] jours`, `{provider}`); this
+module turns them into regexes once and remembers them across documents, and tells the matcher which
+literal words a match must contain so it can skip paragraphs that cannot match.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ccclint.extractors import NUMBER
+from ccclint.normalize import fold_char
+
+_SPACE = r"[^\S\n]+"  # spaces inside a paragraph: a phrase never runs across two paragraphs
+
+
+def compile_phrase(phrase: str, parties: dict[str, str]) -> str:
+    """Lawyer-readable phrase -> regex on folded text (memoised: the same phrases recur in every document)."""
+    if "{" not in phrase:  # no party placeholder: the result does not depend on the parties
+        return _compile_cached(phrase, None, None)
+    if "provider" in parties and "client" in parties:
+        return _compile_cached(phrase, parties["provider"], parties["client"])
+    return _compile_phrase(phrase, parties)
+
+
+@lru_cache(maxsize=16384)
+def _compile_cached(phrase: str, provider: str | None, client: str | None) -> str:
+    return _compile_phrase(phrase, {"provider": provider, "client": client} if provider is not None else {})
+
+
+def _compile_phrase(phrase: str, parties: dict[str, str]) -> str:
+    """Lawyer-readable phrase -> regex on folded text.
+
+    Literal words (accents, case and apostrophes ignored); `*` continues a word (notifi* = notifie,
+    notification); `...` a gap of up to 8 words; `(a|b)` alternatives, `(x)?` optional; `[N]` a
+    number in digits or words; `{provider}` / `{client}` any name of that party.
+    """
+    out: list[str] = []
+    i = 0
+    text = phrase.strip()
+    lead_space = _optional_groups_after_space(text)
+    close_at = -1
+    while i < len(text):
+        ch = text[i]
+        if ch == " " and i + 1 in lead_space:  # "word (x|y)?" at the end: the space belongs to the optional part
+            out.append(r"(?:[^\S\n]+(?:")
+            close_at = lead_space[i + 1]
+            i += 2
+            continue
+        if ch == ")" and i == close_at:
+            out.append("))")
+            i += 1
+            continue
+        if text.startswith("...", i) or ch == "…":
+            while out and out[-1] == _SPACE:
+                out.pop()
+            out.append(r"(?:[^\w\n]+\w+){0,8}?[^\w\n]+")
+            i += 3 if ch == "." else 1
+            while i < len(text) and text[i] == " ":
+                i += 1
+            continue
+        if text.startswith("[N]", i):
+            out.append(NUMBER)
+            i += 3
+            continue
+        m = re.match(r"\{(provider|client)\}", text[i:])
+        if m:
+            out.append(parties[m.group(1)])
+            i += m.end()
+            continue
+        if ch == "\\" and i + 1 < len(text):  # \( \) \? \* ... : the next character literally
+            out.append(re.escape(fold_char(text[i + 1])))
+            i += 2
+            continue
+        if ch == "?" and out and out[-1] == _SPACE:  # "a ?b": an optional space, not a lazy one
+            out[-1] = r"[^\S\n]*"
+        elif ch == "*":
+            out.append(r"\w*")
+        elif ch == " ":
+            if not out or out[-1] != _SPACE:
+                out.append(_SPACE)
+        elif ch == "'":
+            out.append(r"'[^\S\n]?")
+        elif ch == "-":
+            out.append(r"[^\S\n-]?-?[^\S\n]?")
+        elif ch == "(":
+            out.append("(?:")
+        elif ch in ")|?":
+            out.append(ch)
+        else:
+            out.append(re.escape(fold_char(ch)))
+        i += 1
+    body = "".join(out)
+    start = r"(?<!\w)" if re.match(r"[\w(\[{]", text) else ""
+    end = r"(?!\w)" if text[-1:].isalnum() or text.endswith((")", "?", "]", "}")) else ""
+    return start + body + end
+
+
+def _optional_groups_after_space(text: str) -> dict[int, int]:
+    """'(' index -> ')' index of an optional group between spaces: 'finalites (du traitement)?', 'a (b)? c'.
+    The space before the group belongs to it, so the phrase matches with or without the group."""
+    out: dict[int, int] = {}
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "(" and (i == 0 or text[i - 1] != "\\"):
+            stack.append(i)
+        elif ch == ")" and stack and text[i - 1] != "\\":
+            start = stack.pop()
+            follows = text[i + 1:i + 3]
+            if start > 0 and text[start - 1] == " " and text[i - 1] != " " and follows in ("?", "? "):
+                out[start] = i
+    return out
+
+
+@lru_cache(maxsize=16384)
+def _required_words(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...] | None:
+    """Per phrase, folded literal runs every match must contain; None when a phrase has none (no pre-check)."""
+    out = []
+    for p in phrases:
+        words = _literal_runs(p)
+        if not words:
+            return None
+        out.append(words)
+    return tuple(out)
+
+
+def _literal_runs(phrase: str) -> tuple[str, ...]:
+    """Literal letter runs outside groups, in phrase syntax (see compile_phrase); () when unsure."""
+    text = phrase.strip()
+    runs: list[str] = []
+    cur = ""
+    depth = 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth <= 0:
+            return ()  # a top-level alternative: nothing is required
+        elif ch == "?" and depth <= 0:
+            cur = cur[:-1]  # "s?" makes the letter before optional
+        elif ch == "\\":
+            i += 1  # an escaped character: end the run, skip it
+        elif depth <= 0 and ch.isalnum():
+            folded = fold_char(ch)
+            if folded.isalnum():
+                cur += folded
+                i += 1
+                continue
+        if cur:
+            runs.append(cur)
+        cur = ""
+        if ch == "[" or ch == "{":  # [N], {provider}: skip to the closing bracket
+            close = text.find("]" if ch == "[" else "}", i)
+            i = close if close > i else i
+        i += 1
+    if cur:
+        runs.append(cur)
+    if depth != 0:
+        return ()
+    return tuple(r for r in runs if len(r) >= 2)
+
+
+@lru_cache(maxsize=4096)
+def _alternation_cached(phrases: tuple[str, ...], provider: str | None, client: str | None) -> str:
+    parties = {"provider": provider, "client": client}
+    return "|".join(f"(?:{compile_phrase(p, parties)})" for p in phrases)
+
+
+def _alternation(phrases: tuple[str, ...], provider: str | None, client: str | None, parties: dict[str, str]) -> str:
+    """One regex for a lexicon entry, cached across documents keyed on (phrases, party regexes)."""
+    if provider is None or client is None:
+        return "|".join(f"(?:{compile_phrase(p, parties)})" for p in phrases)
+    return _alternation_cached(phrases, provider, client)
+
+
+@lru_cache(maxsize=2048)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """Compiled patterns outlive re's own 512-entry cache, which a full rule set overflows. Bounded:
+    patterns naming a document's parties differ per document, and a batch must not grow without end."""
+    return re.compile(pattern)
