@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ccclint.engine import summary
+from ccclint.reporters import human
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _LABELS = {
@@ -22,20 +23,6 @@ _LABELS = {
            "para": "para.", "art": "art."},
 }
 _ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
-def _where(ev, L) -> str:
-    parts = []
-    if ev.page:
-        parts.append(f"{L['page']} {ev.page}")
-    if ev.line:
-        parts.append(f"l. {ev.line}")
-    parts.append(f"{L['para']} {ev.paragraph}")
-    if ev.section:
-        parts.append(f"{L['art']} {ev.section}")
-    if ev.heading:
-        parts.append(f"« {ev.heading[:60]} »")
-    return ", ".join(parts)
 
 
 def write(run, console: Console, verbose_fix: bool = True) -> None:
@@ -53,7 +40,7 @@ def write(run, console: Console, verbose_fix: bool = True) -> None:
             console.print(f"  [{style}]{f.severity:<7}[/] [bold]{f.rule}[/] {escape(f.message)}")
             console.print(f"          {L['ref']}: {escape(f.reference)}", style="dim")
             for ev in f.evidence:
-                console.print(f"          {L['evidence']} ({escape(_where(ev, L))}): “{escape(ev.text)}”")
+                console.print(f"          {L['evidence']} ({escape(human.where(ev, human.labels(lang)))}): “{escape(ev.text)}”")
             if verbose_fix and f.fix:
                 console.print(f"          {L['fix']}: {escape(f.fix.strip())}", style="green")
         ok = sum(1 for f in d.results if f.status == "present")
