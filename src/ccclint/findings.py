@@ -90,6 +90,9 @@ def to_finding(result: RuleResult, index: DocIndex) -> Finding:
     if not spans and not whole_document and result.unit is not None and status in ("present", "weak") \
             and result.unit.end > result.unit.start:
         spans = [(result.unit.start, min(result.unit.end, result.unit.start + 1))]
+    if whole_document and status == "present" and index.para_ranges:  # the document checked: its title
+        first = index.para_ranges[0]
+        spans.append((first[0], max(first[0] + 1, first[1])))
     evidence = [_evidence(index, s, e) for s, e in _quote_ranges(index, spans)]
     severity = rule.severity.get(status) if status in ("weak", "missing") else None
     return Finding(rule.id, rule.pack, status, severity, title, message, rule.reference,

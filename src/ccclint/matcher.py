@@ -418,6 +418,7 @@ def evaluate_rule(rule: Rule, ctx: Context, applicable: bool = True) -> RuleResu
     units = ctx.candidates(rule.match, units)  # pre-check only: the other units cannot satisfy `match`
     best: tuple[int, int, int, Unit, list[Span], list[Fired]] | None = None
     weak_units: list[tuple[int, int, int, Unit, list[Span], list[Fired]]] = []
+    clean_units: list[tuple[int, int, int, Unit, list[Span], list[Fired]]] = []
     for order, unit in enumerate(units):
         if best is not None and unit in fallback:
             break
@@ -429,8 +430,7 @@ def evaluate_rule(rule: Rule, ctx: Context, applicable: bool = True) -> RuleResu
         # deals with the subject, rather than a passing mention (a list of annexes, a definition)
         richness = -len({s for s in spans if s[1] > s[0]})
         candidate = (len(fired), richness, order, unit, spans, fired)
-        if fired:
-            weak_units.append(candidate)
+        (weak_units if fired else clean_units).append(candidate)
         if best is None or candidate[:3] < best[:3]:
             best = candidate
     if best is None:
@@ -451,7 +451,11 @@ def evaluate_rule(rule: Rule, ctx: Context, applicable: bool = True) -> RuleResu
     values: dict[str, Any] = {}
     for f in fired:
         values.update(f.values)
-    # a weak verdict also points at the other places that show the weakness (most signals first)
-    others = [s for c in sorted(weak_units, key=lambda c: (-c[0], c[2])) if c is not best
-              for s in [x for f in c[5] for x in f.spans] + c[4] if s[1] > s[0]] if fired else []
+    # a weak verdict also points at the other places that show the weakness (most signals first); a
+    # present one at the other clauses that satisfy the rule (richest first)
+    if fired:
+        ranked = sorted(weak_units, key=lambda c: (-c[0], c[2]))
+    else:
+        ranked = sorted(clean_units, key=lambda c: (c[1], c[2]))
+    others = [s for c in ranked if c is not best for s in [x for f in c[5] for x in f.spans] + c[4] if s[1] > s[0]]
     return RuleResult(rule, "weak" if fired else "present", unit, spans, fired, values, others)
