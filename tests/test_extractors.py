@@ -105,7 +105,7 @@ def test_several_durations_in_order_and_window():
 @pytest.mark.parametrize("text", [
     "sans délai", "sans délai injustifié", "sans retard injustifié", "immédiatement", "dans les meilleurs délais",
     "dans les plus brefs délais", "dès que possible", "without undue delay", "promptly", "immediately", "forthwith",
-    "as soon as reasonably practicable", "in a timely manner",
+    "as soon as reasonably practicable", "in a timely manner", "rapidement", "in a timely fashion", "at once",
 ])
 def test_immediacy_phrases(text):
     assert IMMEDIACY_RE.search(fold_text(f"Le Prestataire informe le Client {text}."))

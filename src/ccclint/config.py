@@ -8,7 +8,6 @@ Every mistake (unknown key, wrong type) is a UsageError `file:line: key: message
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ccclint.errors import UsageError
+from ccclint.errors import UsageError, dotted, shown_path, suggestion
 
 CONFIG_NAMES = (".ccclint.yaml", ".ccclint.yml")
 KINDS = ("auto", "dpa", "services", "call-centre", "sla", "other")
@@ -143,7 +142,7 @@ class _Source:
         return 1
 
     def error(self, keys: list[Any], message: str) -> UsageError:
-        return UsageError(f"{self.path}:{self.line(keys)}: {_dotted(keys)}: {message}")
+        return UsageError(f"{self.path}:{self.line(keys)}: {dotted(keys)}: {message}")
 
 
 def _yaml_line(node: yaml.Node, keys: list[Any]) -> int:
@@ -178,15 +177,8 @@ def _toml_line(text: str, keys: list[str]) -> int:
     return found
 
 
-def _dotted(keys: list[Any]) -> str:
-    out = ""
-    for k in keys:
-        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
-    return out or "(top)"
-
-
 def read(path: str) -> _Source:
-    shown = os.path.relpath(path) if not os.path.relpath(path).startswith("../..") else path
+    shown = shown_path(path)
     try:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
@@ -222,9 +214,8 @@ def read(path: str) -> _Source:
 def _unknown(src: _Source, keys: list[Any], got: dict[str, Any], allowed: tuple[str, ...]) -> None:
     for key in got:
         if key not in allowed:
-            hint = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
-            tail = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
-            raise UsageError(f"{src.path}:{src.line(keys + [key])}: {_dotted(keys + [key])}: unknown key '{key}'{tail}")
+            tail = suggestion(str(key), allowed, f" (allowed: {', '.join(allowed)})", cutoff=0.5)
+            raise UsageError(f"{src.path}:{src.line(keys + [key])}: {dotted(keys + [key])}: unknown key '{key}'{tail}")
 
 
 def _strings(src: _Source, key: str, value: Any) -> tuple[str, ...]:

@@ -13,9 +13,6 @@ from ccclint.model import Document, Location, Structure
 from ccclint.normalize import Folded, fold
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[a-z0-9])")
-# timing words with no figure, beyond the extractor's list (informal ones found in contracts)
-_MORE_IMMEDIACY = re.compile(r"\b(rapidement|sans delai|without delay|in a timely fashion|diligemment|au plus vite|"
-                             r"sans attendre|at once|as soon as possible)\b")
 _DEFINITION = re.compile(r"[\W\d]{0,8}\"[^\"]{1,60}\"[^.;:]{0,40}?\s(means|shall mean|has the meaning|designe(nt)?|signifie|s'entend)\b"
                          r"|[\W\d]{0,8}[\w' -]{1,40}\s?:\s?(designe|means)\b")
 _ABBREV = re.compile(r"(?:\b(?:art|arts|al|n|no|nos|cf|e\.g|i\.e|p|pp|m|mm|mme|mr|mrs|dr|st|ste|inc|ltd|co|corp|"
@@ -129,9 +126,7 @@ class DocIndex:
 
     @cached_property
     def immediacy(self) -> list[tuple[int, int]]:
-        spans = [(m.start(), m.end()) for m in IMMEDIACY_RE.finditer(self.text)]
-        spans += [(m.start(), m.end()) for m in _MORE_IMMEDIACY.finditer(self.text)]
-        return sorted(spans)
+        return [(m.start(), m.end()) for m in IMMEDIACY_RE.finditer(self.text)]
 
     @cached_property
     def percents(self) -> list[tuple[int, int, float]]:

@@ -14,7 +14,7 @@ from typing import Any
 from ccclint import kinds, lang, ocr
 from ccclint.docindex import DocIndex
 from ccclint.errors import InputError
-from ccclint.extractors import find_parties
+from ccclint.extractors import Parties, find_parties
 from ccclint.findings import Finding, to_finding
 from ccclint.matcher import Context, evaluate, evaluate_rule
 from ccclint.phrases import compile_phrase
@@ -69,12 +69,17 @@ def party_regex(index: DocIndex, lexicon: dict[str, dict[str, list[str]]]) -> di
     return out
 
 
+def document_parties(index: DocIndex, ruleset: RuleSet) -> Parties:
+    """The parties' names defined in the preamble, sorted by the role words of rules/common.yaml."""
+    words = {r: {w for lng in ("fr", "en") for w in ruleset.common.get(r, {}).get(lng, [])} for r in ("provider", "client")}
+    return find_parties([(p.block.text, f.text) for p, f in zip(index.structure.paragraphs, index.folded)],
+                        words["provider"], words["client"])
+
+
 def index_document(doc: Document, ruleset: RuleSet, options: Options, rules_dir: str) -> DocIndex:
     index = DocIndex.build(doc, structure(doc))
     index.lang = options.lang if options.lang in ("fr", "en") else lang.detect([f.text for f in index.folded])
-    words = {r: {w for lng in ("fr", "en") for w in ruleset.common.get(r, {}).get(lng, [])} for r in ("provider", "client")}
-    index.parties = find_parties([(p.block.text, f.text) for p, f in zip(index.structure.paragraphs, index.folded)],
-                                 words["provider"], words["client"])
+    index.parties = document_parties(index, ruleset)
     index.kind = options.kind if options.kind in kinds.KINDS else kinds.detect(index, rules_dir)
     return index
 

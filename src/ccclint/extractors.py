@@ -66,7 +66,8 @@ IMMEDIACY_RE = re.compile(
     r"\b(sans (?:aucun )?delai(?: injustifie)?|sans retard (?:injustifie|indu)|immediatement|dans les meilleurs delais|"
     r"dans les plus brefs delais|des que possible|dans un delai raisonnable|promptement|sans tarder|"
     r"without (?:undue |unreasonable )?delay|promptly|immediately|forthwith|as soon as (?:reasonably )?(?:practicable|possible)|"
-    r"within a reasonable (?:time|period)|in a timely manner|expeditiously|without unreasonable delay)\b"
+    r"within a reasonable (?:time|period)|in a timely (?:manner|fashion)|expeditiously|without unreasonable delay|"
+    r"rapidement|diligemment|au plus vite|sans attendre|at once)\b"
 )
 PERCENT_RE = re.compile(rf"(?<![\w.,])(?P<num>{NUMBER})(?:\s*\(\s*(?P<alt>\d+(?:[.,]\d+)?)\s*%?\s*\))?\s*(?:%|pour ?cent|percent|per cent)")
 

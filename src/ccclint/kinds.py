@@ -51,6 +51,7 @@ def load_cues(rules_dir: str) -> tuple[tuple[KindCues, ...], float]:
     return tuple(cues), float(data.get("title_chars", 150))
 
 
+@lru_cache(maxsize=64)
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     if not phrases:
         return None

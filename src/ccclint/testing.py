@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ccclint.docindex import DocIndex
-from ccclint.engine import party_regex
-from ccclint.extractors import find_parties
+from ccclint.engine import document_parties, pack_applies, party_regex
 from ccclint.matcher import Context, evaluate_rule
 from ccclint.packs.model import Rule, RuleSet
 from ccclint.parsers.text import parse_string
@@ -45,11 +44,8 @@ def run_example(ruleset: RuleSet, rule: Rule, status: str, example: dict) -> tup
     index.lang = example["lang"]
     index.kind = example.get("kind") or default_kind(ruleset, rule)
     lexicon = ruleset.lexicon_for(rule.pack)
-    words = {r: {w for lng in ("fr", "en") for w in ruleset.common.get(r, {}).get(lng, [])} for r in ("provider", "client")}
-    index.parties = find_parties([(p.block.text, f.text) for p, f in zip(index.structure.paragraphs, index.folded)],
-                                 words["provider"], words["client"])
+    index.parties = document_parties(index, ruleset)
     ctx = Context(index, lexicon, party_regex(index, lexicon))
-    from ccclint.engine import pack_applies
 
     applicable = pack_applies(ruleset.pack(rule.pack), ctx)
     result = evaluate_rule(rule, ctx, applicable)

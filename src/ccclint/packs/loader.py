@@ -3,7 +3,6 @@ error reported as `file:line: path: message` (exit code 2)."""
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -13,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from ccclint.errors import PackError
+from ccclint.errors import PackError, dotted, shown_path, suggestion
 from ccclint.packs.model import Pack, Rule, RuleSet, Signal
 
 MAX_PACK_FILE_BYTES = 1_000_000
@@ -44,7 +43,7 @@ def _validator(defname: str):
 
 def read_yaml(path: str) -> tuple[Any, yaml.Node | None]:
     """Parse YAML safely (no Python tags, no aliases: no anchor bombs); return data and node tree."""
-    rel = _display(path)
+    rel = shown_path(path)
     try:
         if os.path.getsize(path) > MAX_PACK_FILE_BYTES:
             raise PackError(f"{rel}:1: file larger than {MAX_PACK_FILE_BYTES} bytes")
@@ -68,14 +67,6 @@ def read_yaml(path: str) -> tuple[Any, yaml.Node | None]:
     return data, node
 
 
-def _display(path: str) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return rel if not rel.startswith("../..") else path
-
-
 def _line(node: yaml.Node | None, path: list[Any], key: str | None = None) -> int:
     """Line of the YAML node at `path` (and of `key` inside it when given)."""
     cur = node
@@ -96,13 +87,6 @@ def _line(node: yaml.Node | None, path: list[Any], key: str | None = None) -> in
     return best
 
 
-def _dotted(path: list[Any]) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out or "(top)"
-
-
 def _schema_errors(data: Any, node: yaml.Node | None, defname: str, rel: str) -> None:
     errors = list(_validator(defname).iter_errors(data))
     if not errors:
@@ -119,16 +103,15 @@ def _schema_errors(data: Any, node: yaml.Node | None, defname: str, rel: str) ->
         allowed = list(err.schema.get("properties", {}))
         if extra:
             bad = extra[0]
-            hint = difflib.get_close_matches(bad, allowed, n=1)
-            suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
-            raise PackError(f"{rel}:{_line(node, path, bad)}: {_dotted(path)}: unknown key '{bad}'{suggestion}")
+            suggestion_text = suggestion(bad, allowed, f" (allowed: {', '.join(allowed)})")
+            raise PackError(f"{rel}:{_line(node, path, bad)}: {dotted(path)}: unknown key '{bad}'{suggestion_text}")
     if err.validator == "required":
-        raise PackError(f"{rel}:{_line(node, path)}: {_dotted(path)}: {err.message}")
+        raise PackError(f"{rel}:{_line(node, path)}: {dotted(path)}: {err.message}")
     if err.validator in ("maxProperties", "minProperties") and isinstance(err.instance, dict):
         keys = ", ".join(err.instance) or "nothing"
-        raise PackError(f"{rel}:{_line(node, path)}: {_dotted(path)}: a formula node takes exactly one of "
+        raise PackError(f"{rel}:{_line(node, path)}: {dotted(path)}: a formula node takes exactly one of "
                         f"{', '.join(NODE_KEYS)} (found: {keys})")
-    raise PackError(f"{rel}:{_line(node, path)}: {_dotted(path)}: {err.message}")
+    raise PackError(f"{rel}:{_line(node, path)}: {dotted(path)}: {err.message}")
 
 
 def _formulas(obj: Any, path: list[Any]):
@@ -149,9 +132,8 @@ def _check_terms_and_regex(data: Any, node: yaml.Node | None, rel: str, lexicon:
             names = f["term"] if isinstance(f["term"], list) else [f["term"]]
             for name in names:
                 if name not in lexicon:
-                    hint = difflib.get_close_matches(name, list(lexicon), n=1)
-                    sug = f" (did you mean '{hint[0]}'?)" if hint else ""
-                    raise PackError(f"{rel}:{_line(node, path + ['term'])}: {_dotted(path + ['term'])}: "
+                    sug = suggestion(name, list(lexicon))
+                    raise PackError(f"{rel}:{_line(node, path + ['term'])}: {dotted(path + ['term'])}: "
                                     f"unknown lexicon term '{name}'{sug}")
         if "regex" in f:
             pats = f["regex"].values() if isinstance(f["regex"], dict) else [f["regex"]]
@@ -159,7 +141,7 @@ def _check_terms_and_regex(data: Any, node: yaml.Node | None, rel: str, lexicon:
                 try:
                     re.compile(pat)
                 except re.error as exc:
-                    raise PackError(f"{rel}:{_line(node, path + ['regex'])}: {_dotted(path + ['regex'])}: "
+                    raise PackError(f"{rel}:{_line(node, path + ['regex'])}: {dotted(path + ['regex'])}: "
                                     f"invalid regex: {exc}") from None
         for key in ("phrase", "inside"):
             if key in f:
@@ -179,13 +161,13 @@ def _check_phrases(value: Any, node: yaml.Node | None, path: list[Any], rel: str
         try:
             re.compile(compile_phrase(phrase, {"provider": "(?:p)", "client": "(?:c)"}))
         except re.error as exc:
-            raise PackError(f"{rel}:{_line(node, path)}: {_dotted(path)}: invalid phrase '{phrase}': {exc}") from None
+            raise PackError(f"{rel}:{_line(node, path)}: {dotted(path)}: invalid phrase '{phrase}': {exc}") from None
 
 
 def load_common(rules_dir: str) -> dict[str, dict[str, list[str]]]:
     path = os.path.join(rules_dir, "common.yaml")
     data, node = read_yaml(path)
-    _schema_errors(data or {}, node, "common", _display(path))
+    _schema_errors(data or {}, node, "common", shown_path(path))
     return (data or {}).get("lexicon", {})
 
 
@@ -193,9 +175,9 @@ def load_pack(pack_dir: str, common: dict[str, Any], resolve: Any = None) -> Pac
     """One pack folder; `resolve(name, where)` returns the pack a playbook `extends` (default: built-in packs)."""
     pack_file = os.path.join(pack_dir, "pack.yaml")
     if not os.path.isfile(pack_file):
-        raise PackError(f"{_display(pack_dir)}: not a rule pack (no pack.yaml)")
+        raise PackError(f"{shown_path(pack_dir)}: not a rule pack (no pack.yaml)")
     data, node = read_yaml(pack_file)
-    rel = _display(pack_file)
+    rel = shown_path(pack_file)
     _schema_errors(data, node, "pack", rel)
     if data.get("extends"):  # a firm playbook (docs/rule-packs.md, "Firm playbooks")
         from ccclint.packs import playbook
@@ -221,7 +203,7 @@ def load_pack(pack_dir: str, common: dict[str, Any], resolve: Any = None) -> Pac
 
 def load_rule(path: str, pack: str, lexicon: dict[str, Any]) -> Rule:
     data, node = read_yaml(path)
-    rel = _display(path)
+    rel = shown_path(path)
     if not isinstance(data, dict):
         raise PackError(f"{rel}:1: a rule file must be a mapping")
     _schema_errors(data, node, "rule", rel)

@@ -4,7 +4,6 @@ the base pack. The base pack is then dropped from the rule set, so every rule id
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import replace
 from functools import partial
@@ -12,7 +11,7 @@ from typing import Any, Callable
 
 import yaml
 
-from ccclint.errors import PackError
+from ccclint.errors import PackError, suggestion
 from ccclint.packs.model import Pack, Rule, Signal
 
 LoadPack = Callable[..., Pack]
@@ -43,8 +42,7 @@ def apply_override(rule: Rule, override: dict[str, Any], pack: str, where: Calla
     known = [s.id for s in rule.weak]
     for sid in signals_over:
         if sid not in known:
-            hint = difflib.get_close_matches(sid, known, n=1)
-            sug = f" (did you mean '{hint[0]}'?)" if hint else f" (signals: {', '.join(known) or 'none'})"
+            sug = suggestion(sid, known, f" (signals: {', '.join(known) or 'none'})")
             raise PackError(f"{where(['weak', sid])}: overrides.{rule.id}.weak.{sid}: unknown signal '{sid}' "
                             f"of rule {rule.id}{sug}")
     signals = []
@@ -83,8 +81,7 @@ def extend_pack(data: dict[str, Any], node: yaml.Node | None, pack_dir: str, rel
     by_id = {r.id: r for r in base.rules}
     for rid in overrides:
         if rid not in by_id:
-            hint = difflib.get_close_matches(rid, list(by_id), n=1)
-            sug = f" (did you mean '{hint[0]}'?)" if hint else ""
+            sug = suggestion(rid, list(by_id))
             raise PackError(f"{rel}:{_line(node, ['overrides'], rid)}: overrides.{rid}: unknown rule '{rid}' "
                             f"in pack '{base.name}'{sug}")
     _check_terms_and_regex({"overrides": overrides, "applies_to": data.get("applies_to")}, node, rel, full)

@@ -49,11 +49,9 @@ def _blocks(text: str, markdown: bool) -> list[Block]:
                 blocks.append(Block(joined, "paragraph", line=para_line))
             para = []
 
-    in_code = False
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
-        if markdown and line.strip().startswith("```"):
-            in_code = not in_code
+        if markdown and line.strip().startswith("```"):  # a fence only separates paragraphs
             flush()
             continue
         if not line.strip() or (markdown and line.strip() in ("---", "***", "___")):
