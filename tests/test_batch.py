@@ -157,8 +157,8 @@ def test_pack_cache_reuses_and_invalidates(tmp_path, monkeypatch):
 # ---- matcher pre-checks: same hits as scanning the whole text ------------------------------------------
 
 def test_prechecked_hits_equal_full_scans(tmp_path):
-    from ccclint.engine import Options, index_document, party_regex
-    from ccclint.matcher import Context, evaluate_rule
+    from ccclint.engine import Options, context, index_document
+    from ccclint.matcher import evaluate_rule
     from ccclint.packs import loader
     from ccclint.packs.loader import builtin_rules_dir
     from ccclint.parsers import parse_file
@@ -170,7 +170,7 @@ def test_prechecked_hits_equal_full_scans(tmp_path):
     checked = 0
     for pack in ruleset.packs:
         lexicon = ruleset.lexicon_for(pack.name)
-        ctx = Context(index, lexicon, party_regex(index, lexicon))
+        ctx = context(index, lexicon)
         for rule in pack.rules:
             evaluate_rule(rule, ctx)
         for pattern, hits in ctx._hits.items():
@@ -188,6 +188,22 @@ def test_literal_runs_are_required_parts_of_every_match():
     assert _literal_runs("{provider} ... [N] heures") == ("heures",)
     assert _literal_runs("a|b") == ()  # top-level alternatives: nothing is required
     assert _literal_runs("Sécurité") == ("securite",)
+
+
+def test_first_words_say_where_a_phrase_can_start():
+    from ccclint.phrases import first_words, regex_needs
+
+    assert first_words("notifi* le client") == {("notifi", False)}
+    assert first_words("(du|de) traitement") == {("du", True), ("de", True)}
+    assert first_words("(les )?obligations du responsable") == {("les", True), ("obligations", True)}
+    assert first_words("(re)?vis*") == {("re", False), ("vis", False)}  # glued to the next letters: prefixes
+    assert first_words("sous-traitant") == {("sous", False)}  # also "soustraitant"
+    assert first_words("audits?") == {("audit", False)}
+    assert first_words("{client} garantit") == {("{client}", False)}
+    assert ("48", False) not in first_words("[N] heures") and ("4", False) in first_words("[N] heures")
+    assert first_words("@") is None and first_words("s?x") is None
+    assert regex_needs(r"95/46|data\sprotection\sdirective") == (("95/46",), ("data", "directive", "protection"))
+    assert regex_needs(r"\w+\s(?:a|b)") is None
 
 
 # ---- OCR -------------------------------------------------------------------------------------------

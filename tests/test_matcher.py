@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from ccclint.docindex import DocIndex
-from ccclint.engine import party_regex
+from ccclint.engine import context as engine_context
 from ccclint.extractors import find_parties
 from ccclint.matcher import Context, compile_phrase, evaluate, evaluate_rule
 from ccclint.normalize import fold_text
@@ -32,7 +32,7 @@ def context(text: str, lang: str = "fr") -> Context:
     words = {r: {w for lng in ("fr", "en") for w in LEXICON[r][lng]} for r in ("provider", "client")}
     index.parties = find_parties([(p.block.text, f.text) for p, f in zip(index.structure.paragraphs, index.folded)],
                                  words["provider"], words["client"])
-    return Context(index, LEXICON, party_regex(index, LEXICON))
+    return engine_context(index, LEXICON)
 
 
 def matches(node: dict[str, Any], text: str, lang: str = "fr", scope: str = "paragraph") -> list[str]:

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccclint.docindex import DocIndex
-from ccclint.engine import party_regex
+from ccclint.engine import context
 from ccclint.extractors import durations, find_parties, percents, to_number, words_to_number
-from ccclint.matcher import Context, compile_phrase, evaluate_rule
+from ccclint.matcher import compile_phrase, evaluate_rule
+from ccclint.phrases import regex_needs
 from ccclint.model import Block, Document
 from ccclint.normalize import fold, fold_text
 from ccclint.packs.model import Rule, Signal
@@ -141,6 +142,49 @@ def test_evaluating_a_rule_on_arbitrary_text_never_raises(text, lang, scope):
     index.lang = lang
     index.parties = find_parties([(p.block.text, f.text) for p, f in zip(index.structure.paragraphs, index.folded)],
                                  {"prestataire", "supplier"}, {"client", "customer"})
-    ctx = Context(index, LEXICON, party_regex(index, LEXICON))
+    ctx = context(index, LEXICON)
     result = evaluate_rule(Rule(**{**RULE.__dict__, "scope": scope}), ctx)
     assert result.status in ("present", "weak", "missing")
+
+
+# ---- the matcher's shortcuts find exactly what a full scan finds ----------------------------------------
+
+PHRASE_PARTS = ["notifi*", "violation", "de", "donnees", "(du|de)", "(les )?", "sous-traitant", "l'", "[N]", "heures",
+                "{provider}", "{client}", "...", "audits?", "(re)?vis*", "client", "x", "@", "(a|)b", "quarante-huit"]
+
+
+def _index(text: str) -> DocIndex:
+    doc = parse_string(text)
+    index = DocIndex.build(doc, structure(doc))
+    index.lang = "fr"
+    index.parties = find_parties([(p.block.text, f.text) for p, f in zip(index.structure.paragraphs, index.folded)],
+                                 {"prestataire"}, {"client"})
+    return index
+
+
+@SLOW
+@given(st.lists(st.lists(st.sampled_from(PHRASE_PARTS), min_size=1, max_size=4).map(" ".join), min_size=1,
+                max_size=3), any_text)
+def test_word_index_matches_equal_a_full_scan(phrases, text):
+    index = _index("Le Prestataire notifie au Client toute violation de données sous 48 heures.\n\n" + text)
+    ctx = context(index, LEXICON)
+    try:
+        pattern = ctx.pattern_for(phrases)
+        full = [(m.start(), m.end()) for m in re.finditer(pattern, index.text) if m.end() > m.start()]
+    except re.error:
+        return
+    assert [(s, e) for s, e, _ in ctx.hits(pattern)] == full
+
+
+REGEXES = [r"(?:eu\s|ec\s)?data\sprotection\sdirective|95/46(?!\d)", r"(?=[^\n]{0,40}cnil)\w+", r"cils?\s(?:de|du)",
+           r"(?<=sans\s)delai", r"x{2,3}\s?jours", r"(?:a|b)+c(?:de)*", r"(?x) loi \s (?:no\s?)? 78-17"]
+
+
+@FAST
+@given(st.sampled_from(REGEXES), any_text)
+def test_regex_needs_hold_whenever_the_regex_matches(pattern, text):
+    folded = fold_text(text + " loi no 78-17 data protection directive sans delai xx jours")
+    needs = regex_needs(pattern)
+    if needs is None or not re.search(pattern, folded):
+        return
+    assert any(all(w in folded for w in words) for words in needs)

@@ -12,6 +12,7 @@ from ccclint.extractors import IMMEDIACY_RE, Duration, Parties, durations, perce
 from ccclint.model import Document, Location, Structure
 from ccclint.normalize import Folded, fold
 
+_WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[a-z0-9])")
 _DEFINITION = re.compile(r"[\W\d]{0,8}\"[^\"]{1,60}\"[^.;:]{0,40}?\s(means|shall mean|has the meaning|designe(nt)?|signifie|s'entend)\b"
                          r"|[\W\d]{0,8}[\w' -]{1,40}\s?:\s?(designe|means)\b")
@@ -107,7 +108,27 @@ class DocIndex:
 
     @cached_property
     def word_starts(self) -> list[int]:
-        return [m.start() for m in re.finditer(r"\w+", self.text)]
+        return [m.start() for m in _WORD.finditer(self.text)]
+
+    @cached_property
+    def _words(self) -> tuple[dict[str, list[int]], list[str]]:
+        """Word -> where it starts (ascending), and the sorted vocabulary for prefix look-ups."""
+        where: dict[str, list[int]] = {}
+        for m in _WORD.finditer(self.text):
+            where.setdefault(m.group(), []).append(m.start())
+        return where, sorted(where)
+
+    def starts_of(self, word: str, exact: bool) -> list[int]:
+        """Where words equal to (or, not exact, beginning with) `word` start; unsorted across words."""
+        where, vocab = self._words
+        if exact:
+            return where.get(word, [])
+        out: list[int] = []
+        for i in range(bisect.bisect_left(vocab, word), len(vocab)):
+            if not vocab[i].startswith(word):
+                break
+            out += where[vocab[i]]
+        return out
 
     def word_index(self, pos: int) -> int:
         return bisect.bisect_right(self.word_starts, pos)

@@ -58,15 +58,28 @@ def selected(rule_id: str, pack: str, options: Options) -> bool:
     return not hit(options.ignore)
 
 
-def party_regex(index: DocIndex, lexicon: dict[str, dict[str, list[str]]]) -> dict[str, str]:
+def party_names(index: DocIndex, lexicon: dict[str, dict[str, list[str]]]) -> dict[str, list[str]]:
+    """What `{provider}` / `{client}` stand for: the names defined in the document, then the role words."""
     out = {}
     for role in ("provider", "client"):
         names = list(getattr(index.parties, role))
         for lng in ("fr", "en"):
             names += lexicon.get(role, {}).get(lng, [])
-        alts = sorted({compile_phrase(n, {"provider": "(?!)", "client": "(?!)"}) for n in names}, key=len, reverse=True)
+        out[role] = names
+    return out
+
+
+def party_regex(names: dict[str, list[str]]) -> dict[str, str]:
+    out = {}
+    for role, role_names in names.items():
+        alts = sorted({compile_phrase(n, {"provider": "(?!)", "client": "(?!)"}) for n in role_names}, key=len, reverse=True)
         out[role] = "(?:" + "|".join(alts) + ")"
     return out
+
+
+def context(index: DocIndex, lexicon: dict[str, dict[str, list[str]]]) -> Context:
+    names = party_names(index, lexicon)
+    return Context(index, lexicon, party_regex(names), names)
 
 
 def document_parties(index: DocIndex, ruleset: RuleSet) -> Parties:
@@ -95,7 +108,7 @@ def evaluate_document(index: DocIndex, ruleset: RuleSet, options: Options) -> li
     out: list[Finding] = []
     for pack in ruleset.packs:
         lexicon = ruleset.lexicon_for(pack.name)
-        ctx = Context(index, lexicon, party_regex(index, lexicon))
+        ctx = context(index, lexicon)
         applies = pack_applies(pack, ctx)
         for rule in pack.rules:
             if not selected(rule.id, pack.name, options):

@@ -19,6 +19,7 @@ _UNITS_EN = {
 }
 _SCALE = {"cent": 100, "cents": 100, "hundred": 100, "mille": 1000, "thousand": 1000}
 _WORDS = {**_UNITS_FR, **_UNITS_EN, **_SCALE}
+NUMBER_WORD_LIST = tuple(sorted(_WORDS))
 _WORD_ALT = "|".join(sorted(_WORDS, key=len, reverse=True))
 NUMBER_WORDS = rf"(?:(?:{_WORD_ALT})(?:(?:-| |-et-| et | and |-and-)(?:{_WORD_ALT}))*)"
 NUMBER = rf"(?:\d+(?:[.,]\d+)?|{NUMBER_WORDS})"

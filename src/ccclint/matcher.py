@@ -14,7 +14,7 @@ from typing import Any
 from ccclint.annexes import missing_annexes
 from ccclint.docindex import DocIndex, Unit
 from ccclint.packs.model import Rule, Signal
-from ccclint.phrases import _alternation, _compiled, _required_words, compile_phrase  # noqa: F401 (re-export)
+from ccclint.phrases import _alternation, _compiled, _required_words, compile_phrase, first_words, regex_needs  # noqa: F401
 
 Span = tuple[int, int]
 
@@ -35,6 +35,7 @@ class Context:
     index: DocIndex
     lexicon: dict[str, dict[str, list[str]]]
     party_regex: dict[str, str]
+    party_names: dict[str, list[str]] = field(default_factory=dict)
     allow_negated: bool = False
     values: dict[str, Any] = field(default_factory=dict)
     _hits: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
@@ -44,6 +45,8 @@ class Context:
     _texts: list[str] = field(default_factory=list)
     _starts: dict[str, list[int]] = field(default_factory=dict)
     _node_patterns: dict[int, tuple[Any, str, str | None]] = field(default_factory=dict)
+    _firsts: dict[str, frozenset[tuple[str, bool]]] = field(default_factory=dict)
+    _raw: set[str] = field(default_factory=set)  # raw regexes: may cross paragraphs, scanned whole
 
     def _may_match(self, pattern: str) -> bool:
         """Cheap pre-check: a phrase pattern cannot match when none of its phrases has all its literal words
@@ -73,7 +76,7 @@ class Context:
         if not self._may_match(pattern):
             return []
         needs = self._needs.get(pattern)
-        if needs is None or "\n" in pattern:
+        if needs is None or "\n" in pattern or pattern in self._raw:
             return [(0, len(text))]
         keep: set[int] = set()
         for words in needs:
@@ -92,14 +95,51 @@ class Context:
             got = self._paras[word] = [i for i, t in enumerate(self._texts) if word in t]
         return got
 
+    def _match_starts(self, pattern: str) -> list[int] | None:
+        """Where a match of `pattern` can begin (ascending): the starts of the words its phrases begin with,
+        from the document's word index; None when unknown (a raw regex, a phrase opening on punctuation)."""
+        firsts = self._firsts.get(pattern)
+        if firsts is None:
+            return None
+        words: set[tuple[str, bool]] = set()
+        for word, exact in firsts:
+            if word.startswith("{"):  # {provider} / {client}: the words the parties' names begin with
+                names = self.party_names.get(word[1:-1])
+                found = [first_words(n) for n in names or ()]
+                if not names or any(f is None for f in found):
+                    return None
+                words.update(w for f in found for w in f)  # type: ignore[union-attr]
+            else:
+                words.add((word, exact))
+        starts: set[int] = set()
+        for word, exact in words:
+            starts.update(self.index.starts_of(word, exact))
+        return sorted(starts)
+
+    def _matches(self, pattern: str):
+        """The matches `finditer` would give, found by trying the regex only where a match can begin."""
+        text = self.index.text
+        compiled = _compiled(pattern)
+        starts = self._match_starts(pattern) if self._may_match(pattern) else []
+        if starts is None:
+            yield from (m for s, e in self._regions(pattern) for m in compiled.finditer(text, s, e))
+            return
+        last = 0
+        for pos in starts:
+            if pos < last:
+                continue
+            m = compiled.match(text, pos)
+            if m is not None and m.end() > pos:
+                last = m.end()
+                yield m
+
     def hits(self, pattern: str) -> list[tuple[int, int, bool]]:
         """All matches of `pattern` in the document, each flagged when a release negation precedes it."""
         cached = self._hits.get(pattern)
         if cached is None:
             text = self.index.text
             cached = []
-            compiled = _compiled(pattern)
-            for m in (m for s, e in self._regions(pattern) for m in compiled.finditer(text, s, e)):
+            for m in self._matches(pattern):
                 if m.end() == m.start():
                     continue
                 s = self.index.sentence_at(m.start())
@@ -123,7 +163,13 @@ class Context:
         """_node_pattern, memoised per formula node (rule formulas live as long as the rule set)."""
         got = self._node_patterns.get(id(arg))
         if got is None or got[0] is not arg or got[1] != key:
-            got = self._node_patterns[id(arg)] = (arg, key, _node_pattern(key, arg, self))
+            pattern = _node_pattern(key, arg, self)
+            if key == "regex" and pattern:  # literals it needs, tested on the whole text (lookarounds see it all)
+                self._raw.add(pattern)
+                needs = regex_needs(pattern)
+                if needs is not None:
+                    self._needs[pattern] = needs
+            got = self._node_patterns[id(arg)] = (arg, key, pattern)
         return got[2]
 
     def candidates(self, formula: dict[str, Any], units: list[Unit]) -> list[Unit]:
@@ -171,6 +217,10 @@ class Context:
         needs = _required_words(key)
         if needs is not None:
             self._needs[pattern] = needs
+        if pattern not in self._firsts:
+            firsts = [first_words(p) for p in key]
+            if all(f is not None for f in firsts):
+                self._firsts[pattern] = frozenset().union(*firsts)  # type: ignore[arg-type]
         return pattern
 
 

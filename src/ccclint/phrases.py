@@ -8,9 +8,10 @@ literal words a match must contain so it can skip paragraphs that cannot match.
 from __future__ import annotations
 
 import re
+import re._parser as _sre  # the stdlib's own regex parser: to read which literals a raw regex needs
 from functools import lru_cache
 
-from ccclint.extractors import NUMBER
+from ccclint.extractors import NUMBER, NUMBER_WORD_LIST
 from ccclint.normalize import fold_char
 
 _SPACE = r"[^\S\n]+"  # spaces inside a paragraph: a phrase never runs across two paragraphs
@@ -165,6 +166,94 @@ def _literal_runs(phrase: str) -> tuple[str, ...]:
     return tuple(r for r in runs if len(r) >= 2)
 
 
+# ---- where a match can start ------------------------------------------------------------------------
+# A phrase that begins with a literal word can only match where a word of the text begins with it: the
+# matcher looks those words up in the document's word index and tries the regex there only, instead of
+# scanning every character. `First` entries: (word, exact) — exact when the phrase's first word ends there,
+# otherwise a prefix ("notifi*", "sous-traitant" which also matches "soustraitant"); "{provider}" /
+# "{client}" stand for the parties' names, resolved per document.
+First = tuple[str, bool]
+_NUMBER_FIRSTS = tuple((w, False) for w in (*"0123456789", *NUMBER_WORD_LIST))
+
+
+@lru_cache(maxsize=16384)
+def first_words(phrase: str) -> frozenset[First] | None:
+    """The words a match of `phrase` can begin with; None when the phrase may start elsewhere (punctuation,
+    an escaped character...), so the caller scans the whole text."""
+    got = _firsts(phrase.strip())
+    return None if got is None or got[1] else frozenset(got[0])
+
+
+def _firsts(text: str) -> tuple[set[First], bool] | None:
+    """(first words, whether the phrase can match the empty string) of phrase syntax `text`."""
+    if not text:
+        return set(), True
+    ch = text[0]
+    if fold_char(ch).isalnum():
+        run = ""
+        i = 0
+        while i < len(text) and fold_char(text[i]).isalnum():
+            run += fold_char(text[i])
+            i += 1
+        nxt = text[i:i + 1]
+        if nxt == "?":  # "audits?": the last letter is optional
+            run = run[:-1]
+            return ({(run, False)}, False) if run else None
+        return {(run, nxt in ("", " ", "'", ")", "|"))}, False
+    if text.startswith("[N]"):
+        return set(_NUMBER_FIRSTS), False
+    for role in ("provider", "client"):
+        if text.startswith("{%s}" % role):
+            return {("{%s}" % role, False)}, False
+    if ch != "(":
+        return None
+    close = _closing(text)
+    if close < 0:
+        return None
+    rest = text[close + 1:]
+    optional = rest.startswith("?")
+    rest = rest[1:] if optional else rest
+    glued = rest[:1] not in ("", " ", "'", ")", "|")  # "(re)?vis*", "(a|b)c": the group starts a longer word
+    out: set[First] = set()
+    empty = optional
+    for alt in _split_top(text[1:close]):
+        got = _firsts(alt)
+        if got is None:
+            return None
+        out |= {(w, False) for w, _ in got[0]} if glued and not alt.endswith((" ", "'")) else got[0]
+        empty = empty or got[1]
+    if empty:
+        got = _firsts(rest.lstrip(" "))
+        if got is None:
+            return None
+        out |= got[0]
+        empty = got[1]
+    return out, empty
+
+
+def _closing(text: str) -> int:
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == "\\":
+            return -1  # escaped characters inside groups: not worth the bookkeeping
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0:
+            return i
+    return -1
+
+
+def _split_top(text: str) -> list[str]:
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        if ch == "|" and depth == 0:
+            parts.append(cur)
+            cur = ""
+            continue
+        depth += (ch == "(") - (ch == ")")
+        cur += ch
+    return parts + [cur]
+
+
 @lru_cache(maxsize=4096)
 def _alternation_cached(phrases: tuple[str, ...], provider: str | None, client: str | None) -> str:
     parties = {"provider": provider, "client": client}
@@ -176,6 +265,65 @@ def _alternation(phrases: tuple[str, ...], provider: str | None, client: str | N
     if provider is None or client is None:
         return "|".join(f"(?:{compile_phrase(p, parties)})" for p in phrases)
     return _alternation_cached(phrases, provider, client)
+
+
+# ---- literals a raw regex needs ----------------------------------------------------------------------
+# A rule may give a raw regex (the pack schema allows it for what phrases cannot say). Its parse tree tells
+# which literal strings any match needs — e.g. "95/46" or all of "data", "protection", "directive" — so a
+# document without them is not scanned at all.
+_MAX_ALTERNATIVES = 24
+
+
+@lru_cache(maxsize=4096)
+def regex_needs(pattern: str) -> tuple[tuple[str, ...], ...] | None:
+    """Alternatives, each a tuple of literals that must all occur in the text for `pattern` to match
+    (lookarounds included, so test them on the whole text); None when nothing is certain."""
+    try:
+        tree = _sre.parse(pattern)
+    except (re.error, RecursionError):
+        return None
+    need = _needs_of(list(tree))
+    if not need or frozenset() in need:
+        return None
+    return tuple(tuple(sorted(a)) for a in sorted(need, key=sorted))
+
+
+def _needs_of(items: list) -> set[frozenset[str]] | None:
+    conjuncts: list[set[frozenset[str]]] = []
+    run = ""
+    for op, av in items + [(None, None)]:
+        if op is _sre.LITERAL:
+            run += chr(av)
+            continue
+        if len(run) >= 2:
+            conjuncts.append({frozenset([run])})
+        run = ""
+        got = _needs_of_node(op, av)
+        if got:
+            conjuncts.append(got)
+    result = {frozenset()}
+    for alternatives in sorted(conjuncts, key=len):
+        combined = {a | b for a in result for b in alternatives}
+        if len(combined) <= _MAX_ALTERNATIVES:  # else leave this conjunct out: weaker, still necessary
+            result = combined
+    return None if result == {frozenset()} else result
+
+
+def _needs_of_node(op, av) -> set[frozenset[str]] | None:
+    if op is _sre.SUBPATTERN:
+        return _needs_of(list(av[-1]))
+    if op is _sre.BRANCH:
+        branches = [_needs_of(list(b)) for b in av[1]]
+        if any(not b for b in branches):
+            return None
+        return set().union(*branches)  # type: ignore[arg-type]
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
+        return _needs_of(list(av[2])) if av[0] >= 1 else None
+    if op is _sre.ASSERT:
+        return _needs_of(list(av[1]))
+    if op is getattr(_sre, "ATOMIC_GROUP", None):
+        return _needs_of(list(av))
+    return None
 
 
 @lru_cache(maxsize=2048)

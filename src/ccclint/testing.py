@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ccclint.docindex import DocIndex
-from ccclint.engine import document_parties, pack_applies, party_regex
-from ccclint.matcher import Context, evaluate_rule
+from ccclint.engine import context, document_parties, pack_applies
+from ccclint.matcher import evaluate_rule
 from ccclint.packs.model import Rule, RuleSet
 from ccclint.parsers.text import parse_string
 from ccclint.segment import structure
@@ -45,7 +45,7 @@ def run_example(ruleset: RuleSet, rule: Rule, status: str, example: dict) -> tup
     index.kind = example.get("kind") or default_kind(ruleset, rule)
     lexicon = ruleset.lexicon_for(rule.pack)
     index.parties = document_parties(index, ruleset)
-    ctx = Context(index, lexicon, party_regex(index, lexicon))
+    ctx = context(index, lexicon)
 
     applicable = pack_applies(ruleset.pack(rule.pack), ctx)
     result = evaluate_rule(rule, ctx, applicable)
