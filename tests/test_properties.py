@@ -17,7 +17,7 @@ from ccclint.extractors import durations, find_parties, percents, to_number, wor
 from ccclint.matcher import compile_phrase, evaluate_rule
 from ccclint.phrases import regex_needs
 from ccclint.model import Block, Document
-from ccclint.normalize import fold, fold_text
+from ccclint.normalize import _fold_chars, fold, fold_text
 from ccclint.packs.model import Rule, Signal
 from ccclint.parsers.text import parse_string
 from ccclint.segment import structure
@@ -45,6 +45,12 @@ def test_folded_offsets_map_back_inside_the_original(text):
     for start in range(0, len(f.text), 7):  # any folded span maps to a non-empty span of the original
         a, b = f.original_span(start, start + 5)
         assert 0 <= a < b <= len(text)
+
+
+@FAST
+@given(any_text)
+def test_fast_fold_equals_the_character_loop(text):
+    assert fold(text) == _fold_chars(text)
 
 
 @FAST

@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -25,35 +25,56 @@ class _Finder:
     (looked up by their first letters), so a long contract costs one pass over its words. Raw regular
     expressions, and phrases starting with a group, go into one combined regex."""
 
-    def __init__(self, items: list[tuple[str, str, int]]):
-        # items: (source phrase or regex, regex, entry index)
+    def __init__(self, items: list[tuple[str | None, str, int]]):
+        # items: (source phrase, or None for a raw regex; its regex; entry index)
+        from ccclint.phrases import first_words
+
         self.table: dict[str, list[tuple[re.Pattern[str], int, int]]] = {}
-        raw: list[tuple[str, int]] = []
+        self.by_first: dict[tuple[str, bool], list[tuple[re.Pattern[str], int]]] = {}  # with a word index
+        raw: list[tuple[str, int]] = []  # without a word index: tried everywhere
+        raw_indexed: list[tuple[str, int]] = []  # with one: only what cannot be looked up by its first word
         for order, (source, rx, entry) in enumerate(items):
-            key = _literal_start(source)
+            key = _literal_start(source) if source is not None else ""
+            firsts = (first_words(source) or ({(key[:1], False)} if key else None)) if source is not None else None
+            compiled = re.compile(rx)
             if key:
-                self.table.setdefault(key[:3], []).append((re.compile(rx), entry, order))
+                self.table.setdefault(key[:3], []).append((compiled, entry, order))
             else:
                 raw.append((rx, entry))
-        self.raw_groups = {f"g{n}": entry for n, (_, entry) in enumerate(raw)}
-        self.raw = re.compile("|".join(f"(?P<g{n}>{rx})" for n, (rx, _) in enumerate(raw))) if raw else None
+            if firsts:
+                for first in firsts:
+                    self.by_first.setdefault(first, []).append((compiled, entry))
+            else:
+                raw_indexed.append((rx, entry))
+        self.raw, self.raw_groups = _combined(raw)
+        self.raw_indexed, self.raw_indexed_groups = _combined(raw_indexed)
 
-    def finditer(self, text: str) -> list[tuple[int, int, int]]:
-        """Non-overlapping (start, end, entry): leftmost first, then longest."""
+    def finditer(self, text: str, starts_of: Callable[[str, bool], list[int]] | None = None) -> list[tuple[int, int, int]]:
+        """Non-overlapping (start, end, entry): leftmost first, then longest. `starts_of(prefix, False)`, a
+        document's word index (DocIndex.starts_of), spares the pass over the words."""
         found: list[tuple[int, int, int]] = []
         table = self.table
-        for w in _WORD.finditer(text):
-            word, pos = w.group(), w.start()
-            for key in {word[:1], word[:2], word[:3]}:
-                for rx, entry, _ in table.get(key, ()):
-                    m = rx.match(text, pos)
-                    if m and m.end() > pos:
-                        found.append((pos, m.end(), entry))
-        if self.raw is not None:
-            for m in self.raw.finditer(text):
+        if starts_of is not None:
+            for (word, exact), entries in self.by_first.items():
+                for pos in starts_of(word, exact):
+                    for rx, entry in entries:
+                        m = rx.match(text, pos)
+                        if m and m.end() > pos:
+                            found.append((pos, m.end(), entry))
+        else:
+            for w in _WORD.finditer(text):
+                word, pos = w.group(), w.start()
+                for key in {word[:1], word[:2], word[:3]}:
+                    for rx, entry, _ in table.get(key, ()):
+                        m = rx.match(text, pos)
+                        if m and m.end() > pos:
+                            found.append((pos, m.end(), entry))
+        raw, groups = (self.raw_indexed, self.raw_indexed_groups) if starts_of is not None else (self.raw, self.raw_groups)
+        if raw is not None:
+            for m in raw.finditer(text):
                 if m.end() > m.start():
-                    found.append((m.start(), m.end(), self.raw_groups[m.lastgroup or ""]))
-        found.sort(key=lambda t: (t[0], -t[1]))
+                    found.append((m.start(), m.end(), groups[m.lastgroup or ""]))
+        found.sort(key=lambda t: (t[0], -t[1], t[2]))  # whatever the order they were found in
         out: list[tuple[int, int, int]] = []
         last_end = -1
         for s, e, entry in found:
@@ -61,6 +82,14 @@ class _Finder:
                 out.append((s, e, entry))
                 last_end = e
         return out
+
+
+def _combined(items: list[tuple[str, int]]) -> tuple[re.Pattern[str] | None, dict[str, int]]:
+    """One regex for many (named group per item), and group name -> entry."""
+    if not items:
+        return None, {}
+    groups = {f"g{n}": entry for n, (_, entry) in enumerate(items)}
+    return re.compile("|".join(f"(?P<g{n}>{rx})" for n, (rx, _) in enumerate(items))), groups
 
 
 _WORD = re.compile(r"\w+")
@@ -123,14 +152,14 @@ def load(path: str | None = None) -> CountryData:
         data = yaml.safe_load(fh)
     entries = data["countries"]
     countries = tuple(_public(e) for e in entries)
-    alts: list[tuple[str, str, int]] = []     # (source, regex, country index)
-    excl: list[tuple[str, str, int]] = []
+    alts: list[tuple[str | None, str, int]] = []     # (source phrase or None, regex, country index)
+    excl: list[tuple[str | None, str, int]] = []
     for i, e in enumerate(entries):
         for p in _phrases(e.get("names")) + _phrases(e.get("adjectives")) + _phrases(e.get("cities")):
             alts.append((p, _phrase_regex(p), i))
         for r in _phrases(e.get("regex")):
             re.compile(r)  # fail early on a bad expression
-            alts.append(("(" + r, r, i))  # raw: never dispatched by its first letters
+            alts.append((None, r, i))  # raw: never dispatched by its first letters
         for p in _phrases(e.get("exclude")):
             excl.append((p, _phrase_regex(p), i))
     markets = _phrases(data.get("market_context"))
@@ -138,12 +167,13 @@ def load(path: str | None = None) -> CountryData:
     return CountryData(str(data.get("as_of", "")), countries, _Finder(alts), _Finder(excl), market)
 
 
-def scan(text: str, data: CountryData | None = None) -> list[tuple[int, int, dict[str, Any]]]:
+def scan(text: str, data: CountryData | None = None,
+         starts_of: Callable[[str, bool], list[int]] | None = None) -> list[tuple[int, int, dict[str, Any]]]:
     """All country mentions in a folded text, in order, traps removed."""
     data = data or load()
-    banned = data.excluder.finditer(text)
+    banned = data.excluder.finditer(text, starts_of)
     out = []
-    for s, e, ci in data.finder.finditer(text):
+    for s, e, ci in data.finder.finditer(text, starts_of):
         if any(bs < e and s < be and bi == ci for bs, be, bi in banned):
             continue
         if data.market is not None and data.market.search(text, max(0, s - _MARKET_WINDOW), s):
@@ -156,7 +186,7 @@ def _document_hits(index: Any) -> tuple[list[int], list[tuple[int, int, dict[str
     cached = getattr(index, _CACHE_ATTR, None)
     if cached is not None and cached[0] is index.text:
         return cached[1], cached[2]
-    hits = scan(index.text)
+    hits = scan(index.text, starts_of=getattr(index, "starts_of", None))
     starts = [s for s, _, _ in hits]
     try:
         setattr(index, _CACHE_ATTR, (index.text, starts, hits))

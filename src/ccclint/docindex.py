@@ -41,6 +41,9 @@ class DocIndex:
     lang: str = "en"
     kind: str = "other"
     parties: Parties = field(default_factory=Parties)
+    _ranked: dict[str, tuple[list[Unit], frozenset[Unit]]] = field(default_factory=dict, repr=False)
+    memo: dict[str, dict] = field(default_factory=dict, repr=False)  # per-document caches of the matcher
+    _headings: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, doc: Document, structure: Structure) -> "DocIndex":
@@ -91,6 +94,19 @@ class DocIndex:
     def units(self, scope: str) -> list[Unit]:
         return {"sentence": self.sentences, "paragraph": self.paragraph_units, "clause": self.clause_units,
                 "document": [self.document_unit]}[scope]
+
+    def ranked_units(self, scope: str) -> tuple[list[Unit], frozenset[Unit]]:
+        """The units of `scope` with titles and definitions moved last, and the set of those: a sentence or
+        paragraph rule counts them only when no operative clause matches."""
+        got = self._ranked.get(scope)
+        if got is None:
+            units = self.units(scope)
+            fallback: frozenset[Unit] = frozenset()
+            if scope in ("sentence", "paragraph"):
+                fallback = frozenset(u for u in units if self.is_heading(u.paragraph) or self.is_definition(u.paragraph))
+                units = [u for u in units if u not in fallback] + [u for u in units if u in fallback]
+            got = self._ranked[scope] = (units, fallback)
+        return got
 
     def clause_of(self, unit: Unit) -> Unit:
         c = self.structure.clauses[unit.clause]
@@ -164,7 +180,11 @@ class DocIndex:
 
     def heading_text(self, paragraph: int) -> str:
         p = self.structure.paragraphs[paragraph]
-        return fold(" / ".join(p.heading_path)).text
+        key = tuple(p.heading_path)
+        got = self._headings.get(key)
+        if got is None:
+            got = self._headings[key] = fold(" / ".join(key)).text
+        return got
 
     # ---- evidence ----------------------------------------------------------------------------
     def location(self, paragraph: int) -> Location:

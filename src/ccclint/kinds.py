@@ -15,7 +15,7 @@ import yaml
 
 from ccclint.docindex import DocIndex
 from ccclint.errors import PackError
-from ccclint.phrases import compile_phrase
+from ccclint.phrases import compile_phrase, matches_at, phrase_starts
 
 KINDS = ("dpa", "services", "call-centre", "sla", "other")
 
@@ -68,7 +68,9 @@ def scores(index: DocIndex, rules_dir: str) -> dict[str, float]:
         tp, bp = _pattern(c.title), _pattern(c.body)
         score = c.title_weight if tp is not None and tp.search(title) else 0.0
         if bp is not None:
-            score += min(c.body_cap, c.body_weight * len(bp.findall(body)))
+            starts = phrase_starts(c.body, index.starts_of)
+            found = len(bp.findall(body)) if starts is None else sum(1 for _ in matches_at(bp, body, starts))
+            score += min(c.body_cap, c.body_weight * found)
         out[c.kind] = score
     return out
 

@@ -14,7 +14,7 @@ from typing import Any
 from ccclint.annexes import missing_annexes
 from ccclint.docindex import DocIndex, Unit
 from ccclint.packs.model import Rule, Signal
-from ccclint.phrases import _alternation, _compiled, _required_words, compile_phrase, first_words, regex_needs  # noqa: F401
+from ccclint.phrases import _alternation, _compiled, _required_words, compile_phrase, matches_at, phrase_starts, regex_needs  # noqa: F401
 
 Span = tuple[int, int]
 
@@ -45,8 +45,16 @@ class Context:
     _texts: list[str] = field(default_factory=list)
     _starts: dict[str, list[int]] = field(default_factory=dict)
     _node_patterns: dict[int, tuple[Any, str, str | None]] = field(default_factory=dict)
-    _firsts: dict[str, frozenset[tuple[str, bool]]] = field(default_factory=dict)
+    _phrases_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # phrase pattern -> its phrases
     _raw: set[str] = field(default_factory=set)  # raw regexes: may cross paragraphs, scanned whole
+
+    def __post_init__(self) -> None:
+        # what depends only on the document and a pattern is shared by the packs' contexts
+        memo = self.index.memo
+        self._hits = memo.setdefault("hits", {})
+        self._starts = memo.setdefault("hit_starts", {})
+        self._words = memo.setdefault("substrings", {})
+        self._paras = memo.setdefault("paragraphs_with", {})
 
     def _may_match(self, pattern: str) -> bool:
         """Cheap pre-check: a phrase pattern cannot match when none of its phrases has all its literal words
@@ -95,43 +103,18 @@ class Context:
             got = self._paras[word] = [i for i, t in enumerate(self._texts) if word in t]
         return got
 
-    def _match_starts(self, pattern: str) -> list[int] | None:
-        """Where a match of `pattern` can begin (ascending): the starts of the words its phrases begin with,
-        from the document's word index; None when unknown (a raw regex, a phrase opening on punctuation)."""
-        firsts = self._firsts.get(pattern)
-        if firsts is None:
-            return None
-        words: set[tuple[str, bool]] = set()
-        for word, exact in firsts:
-            if word.startswith("{"):  # {provider} / {client}: the words the parties' names begin with
-                names = self.party_names.get(word[1:-1])
-                found = [first_words(n) for n in names or ()]
-                if not names or any(f is None for f in found):
-                    return None
-                words.update(w for f in found for w in f)  # type: ignore[union-attr]
-            else:
-                words.add((word, exact))
-        starts: set[int] = set()
-        for word, exact in words:
-            starts.update(self.index.starts_of(word, exact))
-        return sorted(starts)
-
     def _matches(self, pattern: str):
         """The matches `finditer` would give, found by trying the regex only where a match can begin."""
         text = self.index.text
         compiled = _compiled(pattern)
-        starts = self._match_starts(pattern) if self._may_match(pattern) else []
+        if not self._may_match(pattern):
+            return
+        phrases = self._phrases_of.get(pattern)
+        starts = None if phrases is None else phrase_starts(phrases, self.index.starts_of, self.party_names)
         if starts is None:
             yield from (m for s, e in self._regions(pattern) for m in compiled.finditer(text, s, e))
-            return
-        last = 0
-        for pos in starts:
-            if pos < last:
-                continue
-            m = compiled.match(text, pos)
-            if m is not None and m.end() > pos:
-                last = m.end()
-                yield m
+        else:
+            yield from matches_at(compiled, text, starts)
 
     def hits(self, pattern: str) -> list[tuple[int, int, bool]]:
         """All matches of `pattern` in the document, each flagged when a release negation precedes it."""
@@ -173,23 +156,23 @@ class Context:
         return got[2]
 
     def candidates(self, formula: dict[str, Any], units: list[Unit]) -> list[Unit]:
-        """The units (in order) holding a hit, negated or not, of every required phrase of `formula`:
-        in any other unit a required node finds nothing, so `formula` is false there."""
-        anchors = _anchors(formula)
-        if not anchors:
+        """The units (in order) where `formula` can hold: each holds a hit, negated or not, of one phrase of
+        every clause of the formula's necessary condition (_requirements); elsewhere it is false."""
+        clauses = _requirements(formula)
+        if not clauses:
             return units
         tables = []
-        for key, arg in anchors:
-            pattern = self.node_pattern(key, arg)
-            if not pattern:
-                return []
-            spans = self.hits(pattern)
+        for clause in clauses:
+            spans: list[tuple[int, int, bool]] = []
+            for key, arg in clause:
+                pattern = self.node_pattern(key, arg)
+                if pattern:
+                    spans += self.hits(pattern)
             if not spans:
                 return []
-            starts = self._starts.get(pattern)
-            if starts is None:
-                starts = self._starts[pattern] = [s for s, _, _ in spans]
-            tables.append((spans, starts))
+            if len(clause) > 1:
+                spans.sort()
+            tables.append((spans, [s for s, _, _ in spans]))
         out = []
         for unit in units:
             for spans, starts in tables:
@@ -217,10 +200,7 @@ class Context:
         needs = _required_words(key)
         if needs is not None:
             self._needs[pattern] = needs
-        if pattern not in self._firsts:
-            firsts = [first_words(p) for p in key]
-            if all(f is not None for f in firsts):
-                self._firsts[pattern] = frozenset().union(*firsts)  # type: ignore[arg-type]
+        self._phrases_of[pattern] = key
         return pattern
 
 
@@ -261,16 +241,25 @@ def _node_pattern(key: str, arg: Any, ctx: Context) -> str | None:
     return arg.get(ctx.index.lang) if isinstance(arg, dict) else arg
 
 
-def _anchors(node: dict[str, Any]) -> list[tuple[str, Any]]:
-    """phrase / term / regex nodes that must have a hit inside a unit for `node` to hold there (the
-    conjuncts of `all` and `near`, recursively); `any`, `not` and typed nodes give none."""
+def _requirements(node: dict[str, Any]) -> list[list[tuple[str, Any]]]:
+    """A necessary condition of `node` in a unit, as clauses of phrase / term / regex nodes: every clause
+    must have a hit of one of its nodes in the unit. `all` and `near` need each child's clauses; `any`
+    needs one clause taken from each child (whichever child holds brings it); `not` and the typed nodes
+    need nothing. Kept to a few clauses: fewer only weakens the filter, never changes a verdict."""
     (key, arg), = node.items()
     if key in ("phrase", "term", "regex"):
-        return [(key, arg)]
-    if key == "all":
-        return [a for child in arg for a in _anchors(child)]
-    if key == "near":
-        return [a for child in arg["of"] for a in _anchors(child)]
+        return [[(key, arg)]]
+    if key in ("all", "near"):
+        children = arg if key == "all" else arg["of"]
+        return [c for child in children for c in _requirements(child)]
+    if key == "any":
+        merged: list[tuple[str, Any]] = []
+        for child in arg:
+            clauses = _requirements(child)
+            if not clauses:
+                return []
+            merged += min(clauses, key=len)
+        return [merged]
     return []
 
 
@@ -460,11 +449,7 @@ def evaluate_rule(rule: Rule, ctx: Context, applicable: bool = True) -> RuleResu
     index = ctx.index
     if not applicable or (rule.applies_if and not evaluate(rule.applies_if, index.document_unit, ctx)):
         return RuleResult(rule, "not_applicable")
-    units = index.units(rule.scope)
-    fallback = set()
-    if rule.scope in ("sentence", "paragraph"):  # titles and definitions count only when no clause matches
-        fallback = {u for u in units if index.is_heading(u.paragraph) or index.is_definition(u.paragraph)}
-        units = [u for u in units if u not in fallback] + [u for u in units if u in fallback]
+    units, fallback = index.ranked_units(rule.scope)
     units = ctx.candidates(rule.match, units)  # pre-check only: the other units cannot satisfy `match`
     best: tuple[int, int, int, Unit, list[Span], list[Fired]] | None = None
     weak_units: list[tuple[int, int, int, Unit, list[Span], list[Fired]]] = []

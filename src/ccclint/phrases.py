@@ -184,6 +184,40 @@ def first_words(phrase: str) -> frozenset[First] | None:
     return None if got is None or got[1] else frozenset(got[0])
 
 
+def phrase_starts(phrases: tuple[str, ...] | list[str], starts_of, names: dict[str, list[str]] | None = None) -> list[int] | None:
+    """Ascending positions where a match of one of `phrases` can begin, from a word index
+    (`starts_of(word, exact)`, see DocIndex.starts_of); None when unknown: scan the whole text."""
+    words: set[First] = set()
+    for phrase in phrases:
+        firsts = first_words(phrase)
+        if firsts is None:
+            return None
+        for word, exact in firsts:
+            if word.startswith("{"):  # {provider} / {client}: the words the parties' names begin with
+                found = [first_words(n) for n in (names or {}).get(word[1:-1]) or ()]
+                if not found or any(f is None for f in found):
+                    return None
+                words.update(w for f in found for w in f)  # type: ignore[union-attr]
+            else:
+                words.add((word, exact))
+    starts: set[int] = set()
+    for word, exact in words:
+        starts.update(starts_of(word, exact))
+    return sorted(starts)
+
+
+def matches_at(compiled: re.Pattern[str], text: str, starts: list[int]):
+    """The non-empty matches `compiled.finditer(text)` gives, when they can only begin at `starts`."""
+    last = 0
+    for pos in starts:
+        if pos < last:
+            continue
+        m = compiled.match(text, pos)
+        if m is not None and m.end() > pos:
+            last = m.end()
+            yield m
+
+
 def _firsts(text: str) -> tuple[set[First], bool] | None:
     """(first words, whether the phrase can match the empty string) of phrase syntax `text`."""
     if not text:

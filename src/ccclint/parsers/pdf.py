@@ -35,8 +35,11 @@ _KEEP_HYPHEN_PREFIX = {
 }
 
 
+_LIGATURE = re.compile("[\ufb00-\ufb06]")
+
+
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text) if any(0xFB00 <= ord(c) <= 0xFB06 for c in text) else text
+    text = unicodedata.normalize("NFKC", text) if _LIGATURE.search(text) else text
     return text.replace("\u00a0", " ").replace("\u202f", " ").replace("\x02", "-").replace("\uf0b7", "•").replace("\uf0a7", "▪").replace("\ufffe", "")
 
 
