@@ -174,7 +174,7 @@ def test_prechecked_hits_equal_full_scans(tmp_path):
         for rule in pack.rules:
             evaluate_rule(rule, ctx)
         for pattern, hits in ctx._hits.items():
-            full = [(m.start(), m.end()) for m in re.finditer(pattern, index.text) if m.end() > m.start()]
+            full = [(m.start(), m.end()) for m in re.finditer(pattern, ctx.text_for(pattern)) if m.end() > m.start()]
             assert [(s, e) for s, e, _ in hits] == full, pattern[:120]
             checked += 1
     assert checked > 50

@@ -176,7 +176,7 @@ def test_word_index_matches_equal_a_full_scan(phrases, text):
     ctx = context(index, LEXICON)
     try:
         pattern = ctx.pattern_for(phrases)
-        full = [(m.start(), m.end()) for m in re.finditer(pattern, index.text) if m.end() > m.start()]
+        full = [(m.start(), m.end()) for m in re.finditer(pattern, ctx.text_for(pattern)) if m.end() > m.start()]
     except re.error:
         return
     assert [(s, e) for s, e, _ in ctx.hits(pattern)] == full

@@ -43,6 +43,7 @@ class DocIndex:
     parties: Parties = field(default_factory=Parties)
     _ranked: dict[str, tuple[list[Unit], frozenset[Unit]]] = field(default_factory=dict, repr=False)
     memo: dict[str, dict] = field(default_factory=dict, repr=False)  # per-document caches of the matcher
+    _marked: tuple[Parties, str, list[int]] | None = field(default=None, repr=False)
     _headings: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -134,8 +135,45 @@ class DocIndex:
             where.setdefault(m.group(), []).append(m.start())
         return where, sorted(where)
 
+    @property
+    def party_text(self) -> str:
+        """The folded text with each defined party name overwritten, character for character, by \x01
+        (provider), \x02 (client) or \x03 (both): offsets stay those of `text` (see engine.PARTY_MARKS)."""
+        if self._marked is None or self._marked[0] is not self.parties:
+            self._marked = (self.parties, *self._mark_parties())
+        return self._marked[1]
+
+    @property
+    def party_starts(self) -> list[int]:
+        """Where the marked party names start."""
+        self.party_text  # noqa: B018 (computes the marks)
+        return self._marked[2]  # type: ignore[index]
+
+    def _mark_parties(self) -> tuple[str, list[int]]:
+        from ccclint.phrases import compile_phrase
+
+        roles = {"\x01": set(self.parties.provider), "\x02": set(self.parties.client)}
+        both = roles["\x01"] & roles["\x02"]
+        groups = {"\x03": both, "\x01": roles["\x01"] - both, "\x02": roles["\x02"] - both}
+        none = {"provider": "(?!)", "client": "(?!)"}
+        alts = [f"(?P<m{ord(mark)}>" + "|".join(sorted((compile_phrase(n, none) for n in names), key=len, reverse=True)) + ")"
+                for mark, names in groups.items() if names]
+        if not alts:
+            return self.text, []
+        pieces, starts, last = [], [], 0
+        for m in re.finditer("|".join(alts), self.text):
+            if m.end() == m.start():
+                continue
+            pieces += [self.text[last:m.start()], chr(int(m.lastgroup[1:])) * (m.end() - m.start())]  # type: ignore[index]
+            starts.append(m.start())
+            last = m.end()
+        return "".join(pieces) + self.text[last:], starts
+
     def starts_of(self, word: str, exact: bool) -> list[int]:
-        """Where words equal to (or, not exact, beginning with) `word` start; unsorted across words."""
+        """Where words equal to (or, not exact, beginning with) `word` start; unsorted across words.
+        "{party}": where a marked party name starts (see party_text)."""
+        if word == "{party}":
+            return self.party_starts
         where, vocab = self._words
         if exact:
             return where.get(word, [])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,28 +59,35 @@ def selected(rule_id: str, pack: str, options: Options) -> bool:
     return not hit(options.ignore)
 
 
-def party_names(index: DocIndex, lexicon: dict[str, dict[str, list[str]]]) -> dict[str, list[str]]:
-    """What `{provider}` / `{client}` stand for: the names defined in the document, then the role words."""
-    out = {}
-    for role in ("provider", "client"):
-        names = list(getattr(index.parties, role))
-        for lng in ("fr", "en"):
-            names += lexicon.get(role, {}).get(lng, [])
-        out[role] = names
-    return out
+# `{provider}` / `{client}` stand for the role words of the lexicon or the names the contract defines. The
+# names differ in every contract; so that the compiled patterns do not (compiling hundreds of regexes per
+# contract would cost more than matching them), the names are marked in a copy of the folded text
+# (DocIndex.party_text) and a placeholder matches a role word or a marked name.
+PARTY_MARKS = {"provider": "[\x01\x03]+", "client": "[\x02\x03]+"}
 
 
-def party_regex(names: dict[str, list[str]]) -> dict[str, str]:
-    out = {}
-    for role, role_names in names.items():
-        alts = sorted({compile_phrase(n, {"provider": "(?!)", "client": "(?!)"}) for n in role_names}, key=len, reverse=True)
-        out[role] = "(?:" + "|".join(alts) + ")"
-    return out
+def role_words(lexicon: dict[str, dict[str, list[str]]]) -> dict[str, list[str]]:
+    """The words that name each party in any contract (rules/common.yaml and the pack's lexicon)."""
+    return {role: [w for lng in ("fr", "en") for w in lexicon.get(role, {}).get(lng, [])] for role in PARTY_MARKS}
+
+
+@lru_cache(maxsize=64)
+def _party_regex(provider_words: tuple[str, ...], client_words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for role, words in (("provider", provider_words), ("client", client_words)):
+        alts = sorted({compile_phrase(n, {"provider": "(?!)", "client": "(?!)"}) for n in words}, key=len, reverse=True)
+        out.append((role, "(?:" + "|".join(alts + [PARTY_MARKS[role]]) + ")"))
+    return tuple(out)
+
+
+def party_regex(words: dict[str, list[str]]) -> dict[str, str]:
+    """Regex of each placeholder: its role words, or a name marked in DocIndex.party_text."""
+    return dict(_party_regex(tuple(words.get("provider", ())), tuple(words.get("client", ()))))
 
 
 def context(index: DocIndex, lexicon: dict[str, dict[str, list[str]]]) -> Context:
-    names = party_names(index, lexicon)
-    return Context(index, lexicon, party_regex(names), names)
+    words = role_words(lexicon)
+    return Context(index, lexicon, party_regex(words), words)
 
 
 def document_parties(index: DocIndex, ruleset: RuleSet) -> Parties:

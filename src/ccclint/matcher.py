@@ -55,6 +55,9 @@ class Context:
         self._starts = memo.setdefault("hit_starts", {})
         self._words = memo.setdefault("substrings", {})
         self._paras = memo.setdefault("paragraphs_with", {})
+        self._needs = memo.setdefault("needs", {})
+        self._phrases_of = memo.setdefault("phrases_of", {})
+        self._raw = memo.setdefault("raw", set())
 
     def _may_match(self, pattern: str) -> bool:
         """Cheap pre-check: a phrase pattern cannot match when none of its phrases has all its literal words
@@ -103,13 +106,20 @@ class Context:
             got = self._paras[word] = [i for i, t in enumerate(self._texts) if word in t]
         return got
 
+    def text_for(self, pattern: str) -> str:
+        """The text a pattern runs on: with the parties' names marked when it names a party (see engine)."""
+        phrases = self._phrases_of.get(pattern)
+        if phrases is not None and any("{" in p for p in phrases):
+            return self.index.party_text
+        return self.index.text
+
     def _matches(self, pattern: str):
         """The matches `finditer` would give, found by trying the regex only where a match can begin."""
-        text = self.index.text
+        phrases = self._phrases_of.get(pattern)
+        text = self.text_for(pattern)
         compiled = _compiled(pattern)
         if not self._may_match(pattern):
             return
-        phrases = self._phrases_of.get(pattern)
         starts = None if phrases is None else phrase_starts(phrases, self.index.starts_of, self.party_names)
         if starts is None:
             yield from (m for s, e in self._regions(pattern) for m in compiled.finditer(text, s, e))

@@ -193,11 +193,12 @@ def phrase_starts(phrases: tuple[str, ...] | list[str], starts_of, names: dict[s
         if firsts is None:
             return None
         for word, exact in firsts:
-            if word.startswith("{"):  # {provider} / {client}: the words the parties' names begin with
+            if word.startswith("{"):  # {provider} / {client}: a role word, or a name marked in the party text
                 found = [first_words(n) for n in (names or {}).get(word[1:-1]) or ()]
                 if not found or any(f is None for f in found):
                     return None
                 words.update(w for f in found for w in f)  # type: ignore[union-attr]
+                words.add(("{party}", False))
             else:
                 words.add((word, exact))
     starts: set[int] = set()
