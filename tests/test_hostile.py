@@ -435,6 +435,23 @@ def test_pdfminer_warnings_stay_off_stderr(tmp_path):
     assert proc.stderr == ""
 
 
+# Found by the fuzzer: pypdfium2 opens it but fails on a page, and pdfminer (the fallback) loops for ever on
+# its cross-reference. 370 bytes, kept as a literal: no smaller generator reproduces the loop.
+PDFMINER_LOOP = b'%PDF-1.3\n%\xe9\xeb\xf1\xbf\n1 0 obj\n<<\n/Count 2\n/Kids [3 0 R\n5 0 R]\n/MediaBox [0 0 595.28 841.89]\n/Type /Pages\n>>\nendobj\n2 0 obj\n<<\n/OnAction [3 0 R /FitH \xc5ull]\n/Pa/OneColumn\n/Pages 1 0 R\n/Type /Catalondobj\n3 0 obj\n<<\n/Contents 4 0 R\n/Parent 2 0 R\n/R_source/Page\n>\xc1\nendobj\n4 0 ref\n0n \n000000160!7 0000 n \ntrailer\n<<\n/Size 11\n/Root 2 0 R\n/Info 10 0 R\n/ID [<16ImageI]\n>>\nendobj [< 0bj\n'
+
+
+def test_fallback_reader_cannot_hang(write, monkeypatch):
+    from ccclint.parsers import pdf
+
+    monkeypatch.setattr(pdf, "FALLBACK_SECONDS", 0.5)
+    path = write("loop.pdf", PDFMINER_LOOP)
+    start = time.monotonic()
+    with pytest.raises(InputError) as info:
+        parse_file(str(path))
+    assert time.monotonic() - start < 5
+    assert info.value.code == "corrupt" and "gave up after 0.5 s" in info.value.message
+
+
 def test_page_limit_answers_fast(write):
     path = write("many.pdf", many_page_pdf(5000))
     start = time.process_time()

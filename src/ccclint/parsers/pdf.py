@@ -6,9 +6,13 @@ pdfplumber (built on pdfminer) is kept for files pdfium cannot open and for tabl
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import signal
 import statistics
+import threading
+import time
 import unicodedata
 from collections import Counter
 
@@ -155,18 +159,56 @@ def _ends_open(line: str) -> bool:
     return bool(re.search(r"(,|\b(de|du|des|la|le|les|l'|d'|à|a|au|et|ou|the|of|and|or|to|in|for|by))$", line, re.I))
 
 
+FALLBACK_SECONDS = 15.0  # pdfminer can loop for ever on a damaged cross-reference (found by fuzzing)
+
+
+class _GaveUp(BaseException):
+    """A BaseException, so that pdfminer's broad `except Exception` cannot swallow it."""
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float):
+    """Raise _GaveUp in the block after `seconds` (main thread only, where SIGALRM can be used). An outer
+    timer (the runner's per-file timeout) is kept: if it is due first it fires as planned, else it is re-armed
+    with what is left of it when the block ends."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    outer, _ = signal.getitimer(signal.ITIMER_REAL)
+    if outer and outer <= seconds:
+        yield
+        return
+
+    def give_up(signum, frame):
+        raise _GaveUp
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    started = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, outer - (time.monotonic() - started)))
+
+
 def _pages_pdfplumber(path: str, data: bytes, limits: Limits) -> list[list[str]]:
     import io
 
     import pdfplumber
 
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with _time_budget(FALLBACK_SECONDS), pdfplumber.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) > limits.max_pages:
                 raise InputError(path, "too-large", f"{len(pdf.pages)} pages exceed the {limits.max_pages}-page limit")
             return [[_clean(l) for l in (p.extract_text() or "").splitlines()] for p in pdf.pages]
     except InputError:
         raise
+    except _GaveUp:
+        raise InputError(path, "corrupt", f"damaged PDF (unreadable by pdfium; the fallback reader gave up after "
+                                          f"{FALLBACK_SECONDS:g} s)") from None
     except Exception as exc:  # pdfminer raises many unrelated types on damaged files
         name = exc.__class__.__name__
         if "Password" in name or "Encrypt" in name:
