@@ -154,6 +154,42 @@ def test_pack_cache_reuses_and_invalidates(tmp_path, monkeypatch):
     assert [r.id for r in loader.load(rules_dir=str(rules)).rules] == ["TST-BREACH", "TST-OTHER"]
 
 
+def test_regex_cache_compiles_the_same_patterns_and_survives_damage(tmp_path, monkeypatch):
+    from ccclint import regexcache
+    from ccclint.phrases import compile_phrase
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CCCLINT_NO_PACK_CACHE", raising=False)
+    monkeypatch.setattr(regexcache, "_loaded", None)
+    monkeypatch.setattr(regexcache, "_added", {})
+    none = {"provider": "(?!)", "client": "(?!)"}
+    patterns = [compile_phrase(p, none) for p in ("notifi* (au|le) client", "[N] heures", "sous-traitant*")]
+    patterns += [r"(?x) loi \s (?:no\s?)? 78-17", r"(?P<g0>uk)|(?P<g1>(?<=the )us)", r"(?i)ABC(?=d)"]
+    text = "le prestataire notifie au client sous quarante-huit heures ; loi no 78-17, the us, uk, abcd, sous-traitants"
+
+    def same(pattern):
+        mine, ref = regexcache.compile(pattern), re.compile(pattern)
+        assert [(m.span(), m.lastgroup) for m in mine.finditer(text)] == [(m.span(), m.lastgroup) for m in ref.finditer(text)]
+        assert (mine.groupindex, mine.groups, mine.flags) == (ref.groupindex, ref.groups, ref.flags)
+
+    for p in patterns:
+        same(p)
+    regexcache.save()
+    files = list((tmp_path / "xdg" / "ccclint" / "regex").glob("*.pickle"))
+    assert len(files) == 1
+    monkeypatch.setattr(regexcache, "_loaded", None)  # a new process: the code comes from the file
+    assert set(patterns) <= set(regexcache._table())
+    for p in patterns:
+        same(p)
+    monkeypatch.setattr(regexcache, "_loaded", {patterns[0]: (0, [1, 2, 3], 0, {}, ())})  # invalid code
+    same(patterns[0])
+    files[0].write_bytes(b"garbage")
+    monkeypatch.setattr(regexcache, "_loaded", None)
+    same(patterns[1])
+    with pytest.raises(re.error):
+        regexcache.compile("(unbalanced")
+
+
 # ---- matcher pre-checks: same hits as scanning the whole text ------------------------------------------
 
 def test_prechecked_hits_equal_full_scans(tmp_path):

@@ -17,6 +17,10 @@ from typing import Any, Callable
 
 import yaml
 
+from ccclint import regexcache
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _CACHE_ATTR = "_ccclint_country_hits"
 
 
@@ -36,7 +40,7 @@ class _Finder:
         for order, (source, rx, entry) in enumerate(items):
             key = _literal_start(source) if source is not None else ""
             firsts = (first_words(source) or ({(key[:1], False)} if key else None)) if source is not None else None
-            compiled = re.compile(rx)
+            compiled = regexcache.compile(rx)
             if key:
                 self.table.setdefault(key[:3], []).append((compiled, entry, order))
             else:
@@ -89,7 +93,7 @@ def _combined(items: list[tuple[str, int]]) -> tuple[re.Pattern[str] | None, dic
     if not items:
         return None, {}
     groups = {f"g{n}": entry for n, (_, entry) in enumerate(items)}
-    return re.compile("|".join(f"(?P<g{n}>{rx})" for n, (rx, _) in enumerate(items))), groups
+    return regexcache.compile("|".join(f"(?P<g{n}>{rx})" for n, (rx, _) in enumerate(items))), groups
 
 
 _WORD = re.compile(r"\w+")
@@ -149,7 +153,7 @@ def load(path: str | None = None) -> CountryData:
     """Load and compile rules/countries.yaml (or `path`)."""
     path = path or default_path()
     with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = yaml.load(fh, Loader=_YAML_LOADER)  # built-in data: libyaml's safe loader when present
     entries = data["countries"]
     countries = tuple(_public(e) for e in entries)
     alts: list[tuple[str | None, str, int]] = []     # (source phrase or None, regex, country index)
@@ -158,12 +162,12 @@ def load(path: str | None = None) -> CountryData:
         for p in _phrases(e.get("names")) + _phrases(e.get("adjectives")) + _phrases(e.get("cities")):
             alts.append((p, _phrase_regex(p), i))
         for r in _phrases(e.get("regex")):
-            re.compile(r)  # fail early on a bad expression
+            regexcache.compile(r)  # fail early on a bad expression
             alts.append((None, r, i))  # raw: never dispatched by its first letters
         for p in _phrases(e.get("exclude")):
             excl.append((p, _phrase_regex(p), i))
     markets = _phrases(data.get("market_context"))
-    market = re.compile("|".join(f"(?:{r})" for r in markets)) if markets else None
+    market = regexcache.compile("|".join(f"(?:{r})" for r in markets)) if markets else None
     return CountryData(str(data.get("as_of", "")), countries, _Finder(alts), _Finder(excl), market)
 
 

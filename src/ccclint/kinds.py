@@ -13,6 +13,9 @@ from functools import lru_cache
 
 import yaml
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+from ccclint import regexcache
 from ccclint.docindex import DocIndex
 from ccclint.errors import PackError
 from ccclint.phrases import compile_phrase, matches_at, phrase_starts
@@ -37,7 +40,7 @@ def load_cues(rules_dir: str) -> tuple[tuple[KindCues, ...], float]:
     path = os.path.join(rules_dir, "kinds.yaml")
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = yaml.load(fh, Loader=_YAML_LOADER)  # built-in data: libyaml's safe loader when present
     except (OSError, yaml.YAMLError) as exc:
         raise PackError(f"{path}:1: cannot load document kinds ({exc})") from None
     cues = []
@@ -56,7 +59,7 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     if not phrases:
         return None
     empty = {"provider": "(?!)", "client": "(?!)"}
-    return re.compile("|".join(f"(?:{compile_phrase(p, empty)})" for p in phrases))
+    return regexcache.compile("|".join(f"(?:{compile_phrase(p, empty)})" for p in phrases))
 
 
 def scores(index: DocIndex, rules_dir: str) -> dict[str, float]:

@@ -117,10 +117,12 @@ class Context:
         """The matches `finditer` would give, found by trying the regex only where a match can begin."""
         phrases = self._phrases_of.get(pattern)
         text = self.text_for(pattern)
-        compiled = _compiled(pattern)
         if not self._may_match(pattern):
-            return
+            return  # not even compiled: in a fresh process, compiling is most of the cost of a short contract
         starts = None if phrases is None else phrase_starts(phrases, self.index.starts_of, self.party_names)
+        if starts == []:
+            return
+        compiled = _compiled(pattern)
         if starts is None:
             yield from (m for s, e in self._regions(pattern) for m in compiled.finditer(text, s, e))
         else:

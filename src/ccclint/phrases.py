@@ -11,6 +11,7 @@ import re
 import re._parser as _sre  # the stdlib's own regex parser: to read which literals a raw regex needs
 from functools import lru_cache
 
+from ccclint import regexcache
 from ccclint.extractors import NUMBER, NUMBER_WORD_LIST
 from ccclint.normalize import fold_char
 
@@ -313,6 +314,10 @@ _MAX_ALTERNATIVES = 24
 def regex_needs(pattern: str) -> tuple[tuple[str, ...], ...] | None:
     """Alternatives, each a tuple of literals that must all occur in the text for `pattern` to match
     (lookarounds included, so test them on the whole text); None when nothing is certain."""
+    return regexcache.derived("needs", pattern, _regex_needs)
+
+
+def _regex_needs(pattern: str) -> tuple[tuple[str, ...], ...] | None:
     try:
         tree = _sre.parse(pattern)
     except (re.error, RecursionError):
@@ -365,4 +370,4 @@ def _needs_of_node(op, av) -> set[frozenset[str]] | None:
 def _compiled(pattern: str) -> re.Pattern[str]:
     """Compiled patterns outlive re's own 512-entry cache, which a full rule set overflows. Bounded:
     patterns naming a document's parties differ per document, and a batch must not grow without end."""
-    return re.compile(pattern)
+    return regexcache.compile(pattern)

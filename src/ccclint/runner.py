@@ -11,7 +11,7 @@ import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from ccclint import __version__, baseline
+from ccclint import __version__, baseline, regexcache
 from ccclint.config import Settings, glob_match
 from ccclint.engine import DocumentResult, Options, check_file, expand_paths
 from ccclint.errors import UsageError
@@ -55,11 +55,13 @@ def _check_in_worker(path: str, options: Options | None = None) -> DocumentResul
             previous = signal.signal(signal.SIGALRM, _on_alarm)
             signal.setitimer(signal.ITIMER_REAL, options.timeout)
         try:
-            return check_file(path, _WORKER["ruleset"], options)
+            result = check_file(path, _WORKER["ruleset"], options)
         finally:
             if timer:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, previous)
+        regexcache.save()  # patterns compiled for the first time, for the next run (workers skip atexit)
+        return result
     except FileTimeout:  # too slow = too big or too complex for the limits: `too-large`, like the page limit
         return DocumentResult(path=path, error={"code": "too-large", "message": f"timed out after {options.timeout:g} s"})
     except Exception as exc:  # one file's internal failure must not stop the batch

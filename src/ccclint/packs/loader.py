@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from ccclint import diskcache
 from ccclint.errors import PackError, dotted, shown_path, suggestion
 from ccclint.packs.model import Pack, Rule, RuleSet, Signal
 
@@ -248,13 +249,6 @@ def load(extra_dirs: tuple[str, ...] = (), packs: tuple[str, ...] = (), rules_di
     return ruleset
 
 
-def _cache_dir() -> str | None:
-    if os.environ.get("CCCLINT_NO_PACK_CACHE"):
-        return None
-    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(root, "ccclint", "packs")
-
-
 def _cache_path(extra_dirs: tuple[str, ...], packs: tuple[str, ...], rules_dir: str | None) -> str | None:
     """Cache file for this load: version, cwd (rule sources are shown relative to it), arguments and a
     hash of every YAML file and the schema. None when the inputs cannot all be read (load reports why)."""
@@ -262,7 +256,7 @@ def _cache_path(extra_dirs: tuple[str, ...], packs: tuple[str, ...], rules_dir: 
 
     from ccclint import __version__
 
-    folder = _cache_dir()
+    folder = diskcache.cache_dir("packs")
     if folder is None:
         return None
     try:
@@ -284,34 +278,12 @@ def _cache_path(extra_dirs: tuple[str, ...], packs: tuple[str, ...], rules_dir: 
 
 
 def _cache_read(path: str) -> RuleSet | None:
-    import pickle
-
-    try:
-        st = os.stat(path)
-        if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
-            return None  # only trust a file this user wrote and nobody else can change
-        with open(path, "rb") as fh:
-            ruleset = pickle.load(fh)
-    except Exception:  # missing, truncated, from another Python: load normally
-        return None
+    ruleset = diskcache.read(path)
     return ruleset if isinstance(ruleset, RuleSet) else None
 
 
 def _cache_write(path: str, ruleset: RuleSet) -> None:
-    import pickle
-    import tempfile
-
-    try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(ruleset, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except Exception:  # read-only home, unpicklable extension object...: no cache, same result
-        try:
-            os.unlink(tmp)  # type: ignore[possibly-undefined]
-        except Exception:
-            pass
+    diskcache.write(path, ruleset)
 
 
 def _load(extra_dirs: tuple[str, ...] = (), packs: tuple[str, ...] = (), rules_dir: str | None = None) -> RuleSet:
