@@ -41,7 +41,12 @@ def test_no_scored_rule_below_f1_floor(result):
 
 
 def test_evidence_hit_rate_floor(result):
-    assert result["evidence_hit_rate"] >= 0.78
+    assert result["evidence_hit_rate"] >= 0.90  # reached 0.93 with all renderings
+
+
+def test_evidence_hit_rate_on_the_labelled_files():
+    only_labelled = evaluate.evaluate(LABELS)
+    assert only_labelled["evidence_hit_rate"] >= 0.90  # reached 0.91
 
 
 def test_renderings_give_identical_verdicts():

@@ -96,7 +96,7 @@ def rulesets(playbook, builtin):
 
 def status(ruleset, rule_id: str, text: str, lang: str = "en") -> tuple[str, list[str]]:
     rule = next(r for r in ruleset.rules if r.id == rule_id)
-    return testing.run_example(ruleset, rule, "present", {"lang": lang, "text": text})
+    return testing.run_example(ruleset, rule, "present", {"lang": lang, "text": text})[:2]
 
 
 def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ccclint import testing
+from ccclint.normalize import fold_text
 from ccclint.packs import loader
 
 RULESET = loader.load()
@@ -15,10 +16,12 @@ CASES = list(testing.example_cases(RULESET))
 
 @pytest.mark.parametrize("case_id,rule,status,example", CASES, ids=[c[0] for c in CASES])
 def test_rule_example(case_id, rule, status, example):
-    got, signals = testing.run_example(RULESET, rule, status, example)
+    got, signals, quotes = testing.run_example(RULESET, rule, status, example)
     assert got == status, f"{case_id}: expected {status}, got {got} {signals}"
     if status == "weak" and example.get("signal"):
         assert example["signal"] in signals, f"{case_id}: signal {example['signal']} not fired ({signals})"
+    if example.get("evidence"):
+        assert quotes and fold_text(example["evidence"]) in fold_text(quotes[0]), f"{case_id}: quoted {quotes[:1]}"
 
 
 @pytest.mark.parametrize("rule", RULESET.rules, ids=[r.id for r in RULESET.rules])

@@ -229,22 +229,43 @@ class DocIndex:
         p = self.structure.paragraphs[paragraph]
         return Location(p.block.page, p.index, p.section, p.heading, p.block.line)
 
-    def quote(self, start: int, end: int, limit: int = 400) -> tuple[str, int]:
-        """Original text of the sentence(s) covering folded [start, end); returns (quote, paragraph)."""
+    def _with_list(self, para: int, text: str, limit: int) -> str:
+        """`text` followed by the items of the list it introduces, until an item ends a sentence."""
+        nxt = para + 1
+        while len(text) < limit and nxt < len(self.para_ranges) and not self.is_heading(nxt):
+            item = " ".join(self.structure.paragraphs[nxt].block.text.split())
+            text += " " + item
+            nxt += 1
+            if item.endswith((".", "!", "?")):
+                break
+        return text[:limit].rstrip() + ("…" if len(text) > limit else "")
+
+    def quote(self, start: int, end: int, limit: int = 400, paragraph: bool = False,
+              focus: int | None = None) -> tuple[str, int]:
+        """Original text of the sentence(s) covering folded [start, end), or of their whole paragraph; a quote
+        longer than `limit` is cut around `focus` (default: start). Returns (quote, paragraph)."""
         para = self.paragraph_at(start)
         ps, pe = self.para_ranges[para]
         s_unit = self.sentence_at(start)
         e_unit = self.sentence_at(max(start, min(end, pe) - 1))
         qs, qe = max(ps, s_unit.start), min(pe, max(e_unit.end, s_unit.end))
+        if paragraph:
+            qs, qe = ps, pe
         f = self.folded[para]
         original = self.structure.paragraphs[para].block.text
         if qe <= qs:
             return original[:limit], para
         a, b = f.original_span(qs - ps, qe - ps)
         text = " ".join(original[a:b].split())
+        if text.endswith(":"):  # "The Supplier shall:" says nothing without the list that follows
+            text = self._with_list(para, text, limit)
+        elif self.is_heading(para) and para + 1 < len(self.para_ranges) and not self.is_heading(para + 1):
+            # a title alone says nothing either: its first paragraph with it
+            text = self._with_list(para, text, limit)
         if len(text) > limit:
             # keep the part around the match
-            ma, _ = f.original_span(start - ps, start - ps + 1)
+            anchor = start if focus is None or not ps <= focus < pe else focus
+            ma, _ = f.original_span(anchor - ps, anchor - ps + 1)
             offset = max(0, min(ma - a - limit // 3, len(text) - limit))
             text = ("…" if offset else "") + text[offset:offset + limit].strip() + "…"
         return text, para

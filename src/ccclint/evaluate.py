@@ -27,7 +27,12 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 
 
 def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w{3,}", fold_text(text)))
+    """Words of 3+ letters; Markdown emphasis (_Processor_, **Term**) in a label does not count."""
+    return set(re.findall(r"[^\W_]{3,}", fold_text(text)))
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[_*`]+", " ", fold_text(text)).split())
 
 
 def evidence_hit(expected: str, quoted: list[str]) -> bool:
@@ -37,9 +42,9 @@ def evidence_hit(expected: str, quoted: list[str]) -> bool:
     exp = _words(expected)
     if not exp:
         return True
+    fe = _plain(expected)
     for q in quoted:
-        fq = fold_text(q)
-        fe = fold_text(expected)
+        fq = _plain(q)
         if fe[:60] in fq or fq[:60] in fe:
             return True
         if len(exp & _words(q)) >= 0.5 * len(exp):

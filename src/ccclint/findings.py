@@ -59,8 +59,8 @@ class Finding:
                 "values": self.values, "evidence": [e.as_json() for e in self.evidence], "fix": self.fix}
 
 
-def _evidence(index: DocIndex, start: int, end: int) -> Evidence:
-    text, para = index.quote(start, end)
+def _evidence(index: DocIndex, start: int, end: int, focus: int | None = None, paragraph: bool = False) -> Evidence:
+    text, para = index.quote(start, end, paragraph=paragraph, focus=focus)
     loc = index.location(para)
     return Evidence(text, loc.page, loc.paragraph, loc.section, loc.heading, loc.line)
 
@@ -84,6 +84,8 @@ def to_finding(result: RuleResult, index: DocIndex) -> Finding:
         message = f"{message.rstrip('.')} : {'; '.join(reasons)}." if lang == "fr" else f"{message.rstrip('.')}: {'; '.join(reasons)}."
     # a weak verdict quotes what weakens the clause first, then the clause itself
     spans = [s for f in result.fired for s in f.spans if s[1] > s[0]]
+    # a clause judged on what it lacks (no deadline, no list...) is quoted whole: no sentence shows an absence
+    whole_paragraphs = status == "present" or not spans
     spans += [s for s in result.spans if s[1] > s[0]]
     spans += result.other_spans
     whole_document = rule.match == {"always": True}  # nothing to quote when nothing was found
@@ -93,19 +95,21 @@ def to_finding(result: RuleResult, index: DocIndex) -> Finding:
     if whole_document and status == "present" and index.para_ranges:  # the document checked: its title
         first = index.para_ranges[0]
         spans.append((first[0], max(first[0] + 1, first[1])))
-    evidence = [_evidence(index, s, e) for s, e in _quote_ranges(index, spans)]
+    evidence = [_evidence(index, s, e, focus, paragraph=whole_paragraphs) for s, e, focus in _quote_ranges(index, spans)]
     severity = rule.severity.get(status) if status in ("weak", "missing") else None
     return Finding(rule.id, rule.pack, status, severity, title, message, rule.reference,
                    rule.fix.get(lang) or rule.fix["en"], result.signals, reasons, result.values, evidence)
 
 
-def _quote_ranges(index: DocIndex, spans: list[tuple[int, int]], limit: int = 3) -> list[tuple[int, int]]:
-    """One range per paragraph (first hit to last hit), body text before headings, at most `limit`."""
+def _quote_ranges(index: DocIndex, spans: list[tuple[int, int]], limit: int = 3) -> list[tuple[int, int, int]]:
+    """One (first hit, last hit, focus) per paragraph, body text before headings, at most `limit`. Spans
+    come most telling first (what weakens the clause, then what satisfies it): the focus is the first, so a
+    long quote is cut around the words that decided the verdict."""
     by_para: dict[int, list[tuple[int, int]]] = {}
     for s, e in spans:
         by_para.setdefault(index.paragraph_at(s), []).append((s, e))
     order = sorted(by_para, key=lambda p: index.is_heading(p))  # stable: keeps the verdict's order otherwise
-    return [(min(s for s, _ in by_para[p]), max(e for _, e in by_para[p])) for p in order[:limit]]
+    return [(min(s for s, _ in by_para[p]), max(e for _, e in by_para[p]), by_para[p][0][0]) for p in order[:limit]]
 
 
 def _limits(formula: dict[str, Any]) -> dict[str, Any]:

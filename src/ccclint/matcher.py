@@ -456,6 +456,27 @@ def _signals(rule: Rule, unit: Unit, ctx: Context) -> list[Fired]:
     return fired
 
 
+def _evidence_spans(rule: Rule, unit: Unit, ctx: Context) -> list[Span]:
+    """What a present verdict quotes first: the rule's `evidence` formula, which names what makes the clause
+    adequate (a survival period, a non-exclusive remedy...). Whole-document rules evaluate it on the document;
+    the others on the paragraphs of the matched clause, then of the whole document: the first that holds
+    (for an `any`, its alternatives in order of preference)."""
+    index = ctx.index
+    if rule.scope == "document":
+        return [s for s in evaluate(rule.evidence, index.document_unit, ctx) if s[1] > s[0]]  # type: ignore[arg-type]
+    clause = index.clause_of(unit)
+    paragraphs = index.paragraph_units
+    inside = [u for u in paragraphs if clause.start <= u.start and u.end <= clause.end]
+    ordered = inside + [u for u in paragraphs if u not in inside]
+    (key, arg), = rule.evidence.items()  # type: ignore[union-attr]
+    for formula in (arg if key == "any" else [rule.evidence]):  # `any`: the first alternative found wins
+        for candidate in ctx.candidates(formula, ordered):
+            got = [s for s in evaluate(formula, candidate, ctx) if s[1] > s[0]]
+            if got:
+                return got
+    return []
+
+
 def evaluate_rule(rule: Rule, ctx: Context, applicable: bool = True) -> RuleResult:
     """present / weak / missing / not_applicable for one rule on one document."""
     index = ctx.index
@@ -493,8 +514,8 @@ def evaluate_rule(rule: Rule, ctx: Context, applicable: bool = True) -> RuleResu
             return RuleResult(rule, "weak", unit, spans, [Fired(neg, spans, {})])
         return RuleResult(rule, "missing")
     _, _, _, unit, spans, fired = best
-    if not fired and rule.evidence and not any(e > s for s, e in spans):
-        spans = evaluate(rule.evidence, index.document_unit, ctx) or spans
+    if not fired and rule.evidence:
+        spans = _evidence_spans(rule, unit, ctx) + [s for s in spans if s[1] > s[0]] or spans
     values: dict[str, Any] = {}
     for f in fired:
         values.update(f.values)

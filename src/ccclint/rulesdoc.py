@@ -99,6 +99,8 @@ def rule_section(rule: Rule) -> list[str]:
     present = rule.examples.get("present") or []
     if present:
         out += ["", "**Compliant wording**", ""] + [f"- ({e['lang']}) {md(e['text'])}" for e in present]
+    if rule.evidence is not None:
+        out += ["", f"**Quoted first when present:** {formula(rule.evidence)}"]
     signals = {s.id: s for s in rule.weak}
     if rule.weak:
         out += ["", "**Weak when**", ""]

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from ccclint.docindex import DocIndex
 from ccclint.engine import context, document_parties, pack_applies
+from ccclint.findings import to_finding
 from ccclint.matcher import evaluate_rule
+from ccclint.normalize import fold_text
 from ccclint.packs.model import Rule, RuleSet
 from ccclint.parsers.text import parse_string
 from ccclint.segment import structure
@@ -49,15 +51,21 @@ def run_example(ruleset: RuleSet, rule: Rule, status: str, example: dict) -> tup
 
     applicable = pack_applies(ruleset.pack(rule.pack), ctx)
     result = evaluate_rule(rule, ctx, applicable)
-    return result.status, result.signals
+    return result.status, result.signals, [e.text for e in to_finding(result, index).evidence]
 
 
 def run_examples(ruleset: RuleSet) -> list[Outcome]:
     out = []
     for case_id, rule, status, ex in example_cases(ruleset):
-        got, signals = run_example(ruleset, rule, status, ex)
+        got, signals, quotes = run_example(ruleset, rule, status, ex)
         ok = got == status and (status != "weak" or not ex.get("signal") or ex["signal"] in signals)
-        out.append(Outcome(case_id, status + (f"[{ex['signal']}]" if ex.get("signal") else ""), got, signals, ok))
+        if ex.get("evidence"):  # the first quote must show what the example says it shows
+            ok = ok and bool(quotes) and fold_text(ex["evidence"]) in fold_text(quotes[0])
+            if not ok and quotes:
+                got += f" quoting «{quotes[0][:80]}»"
+        expected = status + (f"[{ex['signal']}]" if ex.get("signal") else "")
+        expected += f" quoting «{ex['evidence']}»" if ex.get("evidence") else ""
+        out.append(Outcome(case_id, expected, got, signals, ok))
     return out
 
 
@@ -71,6 +79,8 @@ def coverage_gaps(rule: Rule) -> list[str]:
         for lang in ("fr", "en"):
             if lang not in langs:
                 gaps.append(f"no {status} example in {lang}")
+    if rule.evidence is not None and not any(e.get("evidence") for e in ex.get("present") or []):
+        gaps.append("no present example showing what the `evidence` formula quotes")
     covered = {e.get("signal") for e in ex.get("weak") or []}
     for s in rule.weak:
         if s.id not in covered:
