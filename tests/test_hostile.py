@@ -440,11 +440,16 @@ def test_pdfminer_warnings_stay_off_stderr(tmp_path):
 PDFMINER_LOOP = b'%PDF-1.3\n%\xe9\xeb\xf1\xbf\n1 0 obj\n<<\n/Count 2\n/Kids [3 0 R\n5 0 R]\n/MediaBox [0 0 595.28 841.89]\n/Type /Pages\n>>\nendobj\n2 0 obj\n<<\n/OnAction [3 0 R /FitH \xc5ull]\n/Pa/OneColumn\n/Pages 1 0 R\n/Type /Catalondobj\n3 0 obj\n<<\n/Contents 4 0 R\n/Parent 2 0 R\n/R_source/Page\n>\xc1\nendobj\n4 0 ref\n0n \n000000160!7 0000 n \ntrailer\n<<\n/Size 11\n/Root 2 0 R\n/Info 10 0 R\n/ID [<16ImageI]\n>>\nendobj [< 0bj\n'
 
 
-def test_fallback_reader_cannot_hang(write, monkeypatch):
+# Found next: pdfminer loops in its page tree, and again in pdfplumber's close() once given up on.
+PDFMINER_PAGE_TREE_LOOP = b'%PDF-1.3\n%\xff\xff\xf1\xbf\n1 0 obj\n<<\n/Count 2\n/Kids [3 0 R\n5 0 R]\n/28 8%41.89]\n/Type /Pages\n>>\nendobj\n2 0 obj\n<<\n/OpenA\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00ction [tH null]\n/PagkLayout /OneColumn\n/Pages 1 0 R\n/Type /Catalog\n>>\nendobj\n3 0 obj\n<<\n/Contents 3 0 R\n/P w\x80\x84%\nendstream\nendobj\n5 ) obj\n<<\n/C\x91\x91\x8b\x9a\x91\x8b\x8c\xd56 0 R\n/Pa0 n \n0000000975 00000 n \n000000 00000 n \n0000001716 00000 n \ntrailer\n<<\n/*Size 12\n/Root 2 0 R\n/Inf1A14A0FE><1621D25586C9933A86D5DB9E1A14A0FE>]\n>>\nstartxref\n1772\n%%EOF\n'
+
+
+@pytest.mark.parametrize("data", [PDFMINER_LOOP, PDFMINER_PAGE_TREE_LOOP], ids=["xref", "page-tree"])
+def test_fallback_reader_cannot_hang(write, monkeypatch, data):
     from ccclint.parsers import pdf
 
     monkeypatch.setattr(pdf, "FALLBACK_SECONDS", 0.5)
-    path = write("loop.pdf", PDFMINER_LOOP)
+    path = write("loop.pdf", data)
     start = time.monotonic()
     with pytest.raises(InputError) as info:
         parse_file(str(path))

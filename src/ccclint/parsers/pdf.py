@@ -169,13 +169,13 @@ class _GaveUp(BaseException):
 @contextlib.contextmanager
 def _time_budget(seconds: float):
     """Raise _GaveUp in the block after `seconds` (main thread only, where SIGALRM can be used). An outer
-    timer (the runner's per-file timeout) is kept: if it is due first it fires as planned, else it is re-armed
-    with what is left of it when the block ends."""
+    timer is kept: a one-shot deadline (the runner's per-file timeout) due first fires as planned; otherwise
+    it is re-armed with what is left of it (and its period, for a watchdog) when the block ends."""
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
-    outer, _ = signal.getitimer(signal.ITIMER_REAL)
-    if outer and outer <= seconds:
+    outer, period = signal.getitimer(signal.ITIMER_REAL)
+    if outer and not period and outer <= seconds:  # a one-shot deadline due first: let it fire
         yield
         return
 
@@ -190,8 +190,8 @@ def _time_budget(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        if outer:
-            signal.setitimer(signal.ITIMER_REAL, max(0.001, outer - (time.monotonic() - started)))
+        if outer:  # a periodic watchdog (a fuzzer's) keeps its period
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, outer - (time.monotonic() - started)), period)
 
 
 def _pages_pdfplumber(path: str, data: bytes, limits: Limits) -> list[list[str]]:
@@ -200,10 +200,15 @@ def _pages_pdfplumber(path: str, data: bytes, limits: Limits) -> list[list[str]]
     import pdfplumber
 
     try:
-        with _time_budget(FALLBACK_SECONDS), pdfplumber.open(io.BytesIO(data)) as pdf:
+        # no `with pdfplumber.open(...)`: its close() walks the page tree again, so after giving up it would
+        # loop for ever outside the budget; a document given up on is left to the garbage collector
+        with _time_budget(FALLBACK_SECONDS):
+            pdf = pdfplumber.open(io.BytesIO(data))
             if len(pdf.pages) > limits.max_pages:
                 raise InputError(path, "too-large", f"{len(pdf.pages)} pages exceed the {limits.max_pages}-page limit")
-            return [[_clean(l) for l in (p.extract_text() or "").splitlines()] for p in pdf.pages]
+            pages = [[_clean(l) for l in (p.extract_text() or "").splitlines()] for p in pdf.pages]
+            pdf.close()
+            return pages
     except InputError:
         raise
     except _GaveUp:
