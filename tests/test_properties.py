@@ -15,7 +15,7 @@ from ccclint.docindex import DocIndex
 from ccclint.engine import context
 from ccclint.extractors import durations, find_parties, percents, to_number, words_to_number
 from ccclint.matcher import compile_phrase, evaluate_rule
-from ccclint.phrases import regex_needs
+from ccclint.phrases import regex_first_chars, regex_needs
 from ccclint.model import Block, Document
 from ccclint.normalize import _fold_chars, fold, fold_text
 from ccclint.packs.model import Rule, Signal
@@ -194,3 +194,17 @@ def test_regex_needs_hold_whenever_the_regex_matches(pattern, text):
     if needs is None or not re.search(pattern, folded):
         return
     assert any(all(w in folded for w in words) for words in needs)
+
+
+FIRST_CHAR_REGEXES = [r"(?<!\w)\d+ ?%", r"(?:^|(?<=[\s:(]))_+(?=[\s,.;:)]|$)|(?<!\.)\.{5,}", r"(?x) \{\{[^{}\n]{1,80}\}\}|\$\{x\}",
+                      r"(?:€|£|\$)\s*\d|\d\s*(?:€|eur)", r"[(\[]?\d{1,2}[)\]]"]
+
+
+@FAST
+@given(st.sampled_from(FIRST_CHAR_REGEXES), any_text)
+def test_regex_first_chars_cover_every_match_start(pattern, text):
+    folded = fold_text(text + " 12 % ___ {{nom}} 30 € [2] ٣ %")
+    first = re.compile(regex_first_chars(pattern))
+    for m in re.finditer(pattern, folded):
+        if m.end() > m.start():
+            assert first.match(folded, m.start()), (pattern, folded[m.start():m.end()])

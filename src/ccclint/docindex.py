@@ -169,6 +169,16 @@ class DocIndex:
             last = m.end()
         return "".join(pieces) + self.text[last:], starts
 
+    @cached_property
+    def _vocabulary_text(self) -> str:
+        return "\n".join(self._words[1])
+
+    def contains(self, literal: str) -> bool:
+        """`literal in text`, looked for in the distinct words (a fraction of the text) when it is one word."""
+        if _WORD.fullmatch(literal):
+            return literal in self._vocabulary_text
+        return literal in self.text
+
     def starts_of(self, word: str, exact: bool) -> list[int]:
         """Where words equal to (or, not exact, beginning with) `word` start; unsorted across words.
         "{party}": where a marked party name starts (see party_text)."""

@@ -14,7 +14,7 @@ from typing import Any
 from ccclint.annexes import missing_annexes
 from ccclint.docindex import DocIndex, Unit
 from ccclint.packs.model import Rule, Signal
-from ccclint.phrases import _alternation, _compiled, _required_words, compile_phrase, matches_at, phrase_starts, regex_needs  # noqa: F401
+from ccclint.phrases import _alternation, _compiled, _required_words, compile_phrase, matches_at, phrase_starts, regex_first_chars, regex_needs  # noqa: F401
 
 Span = tuple[int, int]
 
@@ -65,13 +65,13 @@ class Context:
         needs = self._needs.get(pattern)
         if needs is None:
             return True
-        text, seen = self.index.text, self._words
+        contains, seen = self.index.contains, self._words
         for words in needs:
             ok = True
             for w in words:
                 found = seen.get(w)
                 if found is None:
-                    found = seen[w] = w in text
+                    found = seen[w] = contains(w)
                 if not found:
                     ok = False
                     break
@@ -123,6 +123,10 @@ class Context:
         if starts == []:
             return
         compiled = _compiled(pattern)
+        if starts is None and phrases is None:  # a raw regex: where its first character can be, if rare
+            first = regex_first_chars(pattern)
+            if first is not None:
+                starts = [m.start() for m in _compiled(first).finditer(text)]
         if starts is None:
             yield from (m for s, e in self._regions(pattern) for m in compiled.finditer(text, s, e))
         else:

@@ -366,6 +366,83 @@ def _needs_of_node(op, av) -> set[frozenset[str]] | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def regex_first_chars(pattern: str) -> str | None:
+    """A character class matching the first character of any match of raw regex `pattern`, when those
+    are few and no letter (digits, "_", "[", "{", "€"...): the matcher tries the regex only there.
+    None otherwise."""
+    return regexcache.derived("first-chars", pattern, _regex_first_chars)
+
+
+def _regex_first_chars(pattern: str) -> str | None:
+    try:
+        tree = _sre.parse(pattern)
+    except (re.error, RecursionError):
+        return None
+    if tree.state.flags & re.IGNORECASE:
+        return None
+    got = _firsts_of(list(tree))
+    if got is None or got[1] or not got[0] or any(c.isalpha() for c in got[0] if c != _DIGIT) or len(got[0]) > 40:
+        return None
+    return "[" + "".join(r"\d" if c == _DIGIT else re.escape(c) for c in sorted(got[0])) + "]"
+
+
+_DIGIT = "\x00digit"  # stands for \d in a set of first characters
+
+
+_ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
+
+
+def _firsts_of(items: list) -> tuple[set[str], bool] | None:
+    """(first characters, whether the sequence can match the empty string); None when unbounded."""
+    out: set[str] = set()
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue  # consumes nothing: the next item decides (skipping it only widens the set)
+        got = _first_of_node(op, av)
+        if got is None:
+            return None
+        out |= got[0]
+        if not got[1]:
+            return out, False
+    return out, True
+
+
+def _first_of_node(op, av) -> tuple[set[str], bool] | None:
+    if op is _sre.LITERAL:
+        return {chr(av)}, False
+    if op is _sre.IN:
+        chars: set[str] = set()
+        for kind, value in av:
+            if kind is _sre.LITERAL:
+                chars.add(chr(value))
+            elif kind is _sre.RANGE and value[1] - value[0] < 64:
+                chars.update(chr(c) for c in range(value[0], value[1] + 1))
+            elif kind is _sre.CATEGORY and value is _sre.CATEGORY_DIGIT:
+                chars.add(_DIGIT)  # \d: every script's digits, kept as a class
+            else:
+                return None
+        return chars, False
+    if op is _sre.SUBPATTERN:
+        return _firsts_of(list(av[-1]))
+    if op is _sre.BRANCH:
+        out: set[str] = set()
+        empty = False
+        for branch in av[1]:
+            got = _firsts_of(list(branch))
+            if got is None:
+                return None
+            out |= got[0]
+            empty = empty or got[1]
+        return out, empty
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
+        got = _firsts_of(list(av[2]))
+        if got is None:
+            return None
+        return got[0], got[1] or av[0] == 0
+    return None
+
+
 @lru_cache(maxsize=2048)
 def _compiled(pattern: str) -> re.Pattern[str]:
     """Compiled patterns outlive re's own 512-entry cache, which a full rule set overflows. Bounded:
