@@ -47,6 +47,10 @@ else:
 
 _load_parsers()
 # small limits: a fuzzed "zip bomb" or 10,000-page PDF must answer too-large, not eat the fuzzer's memory
+# the pdfplumber fallback's time budget, shortened likewise: `sniff` may parse one input three times
+from ccclint.parsers import pdf as _pdf_parser  # noqa: E402
+
+_pdf_parser.FALLBACK_SECONDS = 5.0
 LIMITS = Limits(max_file_bytes=4 * 1024 * 1024, max_unzipped_bytes=16 * 1024 * 1024, max_pages=200,
                 max_blocks=20_000)
 DOCX_HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
