@@ -606,7 +606,10 @@ def test_fuzz_targets_run_on_mutated_seeds(tmp_path, monkeypatch, capsys):
     """A few hundred plain (non-atheris) mutations per target: the harness works and finds nothing quickly."""
     import importlib.util
 
+    from ccclint.parsers import pdf
+
     monkeypatch.setenv("CCCLINT_FUZZ_PLAIN", "1")
+    monkeypatch.setattr(pdf, "FALLBACK_SECONDS", pdf.FALLBACK_SECONDS)  # the harness shortens it: restored after
     here = Path(__file__).resolve().parent.parent / "fuzz" / "fuzz_parsers.py"
     spec = importlib.util.spec_from_file_location("fuzz_parsers_under_test", here)
     fuzz = importlib.util.module_from_spec(spec)
