@@ -15,7 +15,7 @@ from ccclint.docindex import DocIndex
 from ccclint.engine import context
 from ccclint.extractors import durations, find_parties, percents, to_number, words_to_number
 from ccclint.matcher import compile_phrase, evaluate_rule
-from ccclint.phrases import regex_first_chars, regex_needs
+from ccclint.rawregex import regex_first_chars, regex_needs
 from ccclint.model import Block, Document
 from ccclint.normalize import _fold_chars, fold, fold_text
 from ccclint.packs.model import Rule, Signal

@@ -17,7 +17,8 @@ from ccclint.docindex import DocIndex
 from ccclint.errors import InputError
 from ccclint.extractors import Parties, find_parties
 from ccclint.findings import Finding, to_finding
-from ccclint.matcher import Context, evaluate, evaluate_rule
+from ccclint.context import Context
+from ccclint.matcher import evaluate, evaluate_rule
 from ccclint.phrases import compile_phrase
 from ccclint.model import Document
 from ccclint.packs.loader import builtin_rules_dir

@@ -1,0 +1,261 @@
+"""Per-document matching state: where each pattern matches, found without scanning the whole text.
+
+A Context serves the formula nodes of matcher.py. It finds a phrase's matches by trying its regex only where
+a word it can begin with starts (the document's word index), skips raw regexes whose required literals are
+absent, flags matches preceded by a releasing negation, and tells which units can satisfy a formula at all.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ccclint.docindex import DocIndex, Unit
+from ccclint.phrases import _alternation, _compiled, _required_words, matches_at, phrase_starts
+from ccclint.rawregex import regex_first_chars, regex_needs
+
+Span = tuple[int, int]
+
+# Negations that release a party from the duty the phrase names ("n'est pas tenu de notifier").
+_RELEASE = re.compile(
+    r"(?:n'(?:est|sont|a|ont)|ne (?:sera|seront|saurait|sauraient|peut|pourra)(?: etre)?|n'(?:etre|etant))\s+"
+    r"(?:pas|nullement|aucunement|en aucun cas|jamais)\s+(?:tenue?s?|obligee?s?|contraint(?:e|s)?|a)\b"
+    r"|aucune obligation (?:de|d')|sans (?:etre tenue?s? de|obligation de)|ne s'engage (?:pas|aucunement) a"
+    r"|(?:is|are|shall|will|be|being)\s+(?:not|never|under no obligation)\s+(?:be\s+)?(?:required|obliged|obligated|bound)\s+to"
+    r"|(?:has|have|shall have|will have|bears?)\s+no\s+(?:obligation|duty)\s+to|under no obligation to"
+    r"|need not|not (?:required|obliged|obligated) to|does not (?:undertake|agree|commit) to|no obligation to",
+)
+_RELEASE_WINDOW = 60  # characters before the phrase
+@dataclass
+class Context:
+    """Per-document, per-rule evaluation state: compiled patterns and their hits are cached."""
+
+    index: DocIndex
+    lexicon: dict[str, dict[str, list[str]]]
+    party_regex: dict[str, str]
+    party_names: dict[str, list[str]] = field(default_factory=dict)
+    allow_negated: bool = False
+    values: dict[str, Any] = field(default_factory=dict)
+    _hits: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
+    _needs: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    _words: dict[str, bool] = field(default_factory=dict)
+    _paras: dict[str, list[int]] = field(default_factory=dict)
+    _texts: list[str] = field(default_factory=list)
+    _starts: dict[str, list[int]] = field(default_factory=dict)
+    _node_patterns: dict[int, tuple[Any, str, str | None]] = field(default_factory=dict)
+    _phrases_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # phrase pattern -> its phrases
+    _raw: set[str] = field(default_factory=set)  # raw regexes: may cross paragraphs, scanned whole
+
+    def __post_init__(self) -> None:
+        # what depends only on the document and a pattern is shared by the packs' contexts
+        memo = self.index.memo
+        self._hits = memo.setdefault("hits", {})
+        self._starts = memo.setdefault("hit_starts", {})
+        self._words = memo.setdefault("substrings", {})
+        self._paras = memo.setdefault("paragraphs_with", {})
+        self._needs = memo.setdefault("needs", {})
+        self._phrases_of = memo.setdefault("phrases_of", {})
+        self._raw = memo.setdefault("raw", set())
+
+    def _may_match(self, pattern: str) -> bool:
+        """Cheap pre-check: a phrase pattern cannot match when none of its phrases has all its literal words
+        in the text (substring tests are far cheaper than a regex scan)."""
+        needs = self._needs.get(pattern)
+        if needs is None:
+            return True
+        contains, seen = self.index.contains, self._words
+        for words in needs:
+            ok = True
+            for w in words:
+                found = seen.get(w)
+                if found is None:
+                    found = seen[w] = contains(w)
+                if not found:
+                    ok = False
+                    break
+            if ok:
+                return True
+        return False
+
+    def _regions(self, pattern: str) -> list[tuple[int, int]]:
+        """Where `pattern` can match: the paragraphs holding all literal words of one of its phrases. A phrase
+        pattern never matches across a paragraph break (its spaces exclude newlines), so scanning those
+        paragraphs finds exactly the matches a whole-text scan finds, in the same order."""
+        text = self.index.text
+        if not self._may_match(pattern):
+            return []
+        needs = self._needs.get(pattern)
+        if needs is None or "\n" in pattern or pattern in self._raw:
+            return [(0, len(text))]
+        keep: set[int] = set()
+        for words in needs:
+            paras = set(self._paragraphs_with(words[0]))
+            for w in words[1:]:
+                paras.intersection_update(self._paragraphs_with(w))
+            keep |= paras
+        ranges = self.index.para_ranges
+        return [ranges[i] for i in sorted(keep)]
+
+    def _paragraphs_with(self, word: str) -> list[int]:
+        got = self._paras.get(word)
+        if got is None:
+            if not self._texts:
+                self._texts = [f.text for f in self.index.folded]
+            got = self._paras[word] = [i for i, t in enumerate(self._texts) if word in t]
+        return got
+
+    def text_for(self, pattern: str) -> str:
+        """The text a pattern runs on: with the parties' names marked when it names a party (see engine)."""
+        phrases = self._phrases_of.get(pattern)
+        if phrases is not None and any("{" in p for p in phrases):
+            return self.index.party_text
+        return self.index.text
+
+    def _matches(self, pattern: str):
+        """The matches `finditer` would give, found by trying the regex only where a match can begin."""
+        phrases = self._phrases_of.get(pattern)
+        text = self.text_for(pattern)
+        if not self._may_match(pattern):
+            return  # not even compiled: in a fresh process, compiling is most of the cost of a short contract
+        starts = None if phrases is None else phrase_starts(phrases, self.index.starts_of, self.party_names)
+        if starts == []:
+            return
+        compiled = _compiled(pattern)
+        if starts is None and phrases is None:  # a raw regex: where its first character can be, if rare
+            first = regex_first_chars(pattern)
+            if first is not None:
+                starts = [m.start() for m in _compiled(first).finditer(text)]
+        if starts is None:
+            yield from (m for s, e in self._regions(pattern) for m in compiled.finditer(text, s, e))
+        else:
+            yield from matches_at(compiled, text, starts)
+
+    def hits(self, pattern: str) -> list[tuple[int, int, bool]]:
+        """All matches of `pattern` in the document, each flagged when a release negation precedes it."""
+        cached = self._hits.get(pattern)
+        if cached is None:
+            text = self.index.text
+            cached = []
+            for m in self._matches(pattern):
+                if m.end() == m.start():
+                    continue
+                s = self.index.sentence_at(m.start())
+                window = text[max(s.start, m.start() - _RELEASE_WINDOW):m.start()]
+                window = re.split(r"[;:]", window)[-1]  # a negation before ';' governs another clause
+                cached.append((m.start(), m.end(), bool(_RELEASE.search(window))))
+            self._hits[pattern] = cached
+        return cached
+
+    def within(self, unit: Unit, pattern: str) -> list[Span]:
+        """The hits of `pattern` inside `unit` (what `_in` computes, found by bisection on the sorted starts)."""
+        spans = self.hits(pattern)
+        starts = self._starts.get(pattern)
+        if starts is None:
+            starts = self._starts[pattern] = [s for s, _, _ in spans]
+        lo = bisect.bisect_left(starts, unit.start)
+        hi = bisect.bisect_right(starts, unit.end, lo)
+        return _in(unit, spans[lo:hi], self.allow_negated)
+
+    def node_pattern(self, key: str, arg: Any) -> str | None:
+        """_node_pattern, memoised per formula node (rule formulas live as long as the rule set)."""
+        got = self._node_patterns.get(id(arg))
+        if got is None or got[0] is not arg or got[1] != key:
+            pattern = _node_pattern(key, arg, self)
+            if key == "regex" and pattern:  # literals it needs, tested on the whole text (lookarounds see it all)
+                self._raw.add(pattern)
+                needs = regex_needs(pattern)
+                if needs is not None:
+                    self._needs[pattern] = needs
+            got = self._node_patterns[id(arg)] = (arg, key, pattern)
+        return got[2]
+
+    def candidates(self, formula: dict[str, Any], units: list[Unit]) -> list[Unit]:
+        """The units (in order) where `formula` can hold: each holds a hit, negated or not, of one phrase of
+        every clause of the formula's necessary condition (_requirements); elsewhere it is false."""
+        clauses = _requirements(formula)
+        if not clauses:
+            return units
+        tables = []
+        for clause in clauses:
+            spans: list[tuple[int, int, bool]] = []
+            for key, arg in clause:
+                pattern = self.node_pattern(key, arg)
+                if pattern:
+                    spans += self.hits(pattern)
+            if not spans:
+                return []
+            if len(clause) > 1:
+                spans.sort()
+            tables.append((spans, [s for s, _, _ in spans]))
+        out = []
+        for unit in units:
+            for spans, starts in tables:
+                i = bisect.bisect_left(starts, unit.start)
+                while i < len(spans) and spans[i][0] <= unit.end and spans[i][1] > unit.end:
+                    i += 1
+                if i >= len(spans) or spans[i][0] > unit.end:
+                    break
+            else:
+                out.append(unit)
+        return out
+
+    def phrases(self, value: Any) -> list[str]:
+        lang = self.index.lang
+        if isinstance(value, dict):
+            value = value.get(lang) or []
+        return [value] if isinstance(value, str) else list(value)
+
+    def pattern_for(self, phrases: list[str]) -> str | None:
+        if not phrases:
+            return None
+        key = tuple(phrases)
+        pattern = _alternation(key, self.party_regex.get("provider"), self.party_regex.get("client"),
+                               self.party_regex)
+        needs = _required_words(key)
+        if needs is not None:
+            self._needs[pattern] = needs
+        self._phrases_of[pattern] = key
+        return pattern
+
+
+def _in(unit: Unit, spans: list[tuple[int, int, bool]], allow_negated: bool) -> list[Span]:
+    return [(s, e) for s, e, neg in spans if s >= unit.start and e <= unit.end and (allow_negated or not neg)]
+
+
+
+
+def _node_pattern(key: str, arg: Any, ctx: Context) -> str | None:
+    """The regex a phrase / term / regex node searches for in this document's language."""
+    if key == "phrase":
+        return ctx.pattern_for(ctx.phrases(arg))
+    if key == "term":
+        names = [arg] if isinstance(arg, str) else arg
+        phrases: list[str] = []
+        for name in names:
+            phrases += ctx.lexicon.get(name, {}).get(ctx.index.lang, [])
+        return ctx.pattern_for(phrases)
+    return arg.get(ctx.index.lang) if isinstance(arg, dict) else arg
+
+
+def _requirements(node: dict[str, Any]) -> list[list[tuple[str, Any]]]:
+    """A necessary condition of `node` in a unit, as clauses of phrase / term / regex nodes: every clause
+    must have a hit of one of its nodes in the unit. `all` and `near` need each child's clauses; `any`
+    needs one clause taken from each child (whichever child holds brings it); `not` and the typed nodes
+    need nothing. Kept to a few clauses: fewer only weakens the filter, never changes a verdict."""
+    (key, arg), = node.items()
+    if key in ("phrase", "term", "regex"):
+        return [[(key, arg)]]
+    if key in ("all", "near"):
+        children = arg if key == "all" else arg["of"]
+        return [c for child in children for c in _requirements(child)]
+    if key == "any":
+        merged: list[tuple[str, Any]] = []
+        for child in arg:
+            clauses = _requirements(child)
+            if not clauses:
+                return []
+            merged += min(clauses, key=len)
+        return [merged]
+    return []
