@@ -123,8 +123,20 @@ def pages_of(path: str) -> int:
         pdf.close()
         return n
     base = os.path.basename(path)
-    digits = base.rsplit("-", 1)[-1].rstrip("p.docx")
-    return int(digits) if digits.isdigit() else 1
+    digits = base.rsplit("-", 1)[-1].removesuffix(".docx")
+    if digits.endswith("p") and digits[:-1].isdigit():  # generated here: c004-fr-10p.docx
+        return int(digits[:-1])
+    import re
+
+    with zipfile.ZipFile(path) as zf:  # Word records its page count (python-docx's template says 1 page, 0 words)
+        try:
+            app = zf.read("docProps/app.xml")
+        except KeyError:
+            app = b""
+    pages, words = re.search(rb"<Pages>(\d+)</Pages>", app), re.search(rb"<Words>(\d+)</Words>", app)
+    if pages and words and int(words.group(1)) > 0:
+        return int(pages.group(1))
+    return max(1, round(bare_docx(path) / 3000))  # else ~3,000 characters a page
 
 
 def cpu(fn, *args) -> float:
