@@ -127,6 +127,8 @@ class Context:
             first = regex_first_chars(pattern)
             if first is not None:
                 starts = [m.start() for m in _compiled(first).finditer(text)]
+                if len(starts) > len(text) // 32:  # common characters: one scan in C is cheaper
+                    starts = None
         if starts is None:
             yield from (m for s, e in self._regions(pattern) for m in compiled.finditer(text, s, e))
         else:

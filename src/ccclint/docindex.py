@@ -184,6 +184,8 @@ class DocIndex:
         "{party}": where a marked party name starts (see party_text)."""
         if word == "{party}":
             return self.party_starts
+        if word.startswith("\x00"):  # a symbol (phrases.LITERAL_CHAR): wherever it stands
+            return [m.start() for m in re.finditer(re.escape(word[1:]), self.text)]
         where, vocab = self._words
         if exact:
             return where.get(word, [])

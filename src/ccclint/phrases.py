@@ -173,6 +173,7 @@ def _literal_runs(phrase: str) -> tuple[str, ...]:
 # otherwise a prefix ("notifi*", "sous-traitant" which also matches "soustraitant"); "{provider}" /
 # "{client}" stand for the parties' names, resolved per document.
 First = tuple[str, bool]
+LITERAL_CHAR = "\x00"  # First entry for a phrase opening on a symbol: "\x00@" = every "@" of the text
 _NUMBER_FIRSTS = tuple((w, False) for w in (*"0123456789", *NUMBER_WORD_LIST))
 
 
@@ -240,6 +241,8 @@ def _firsts(text: str) -> tuple[set[First], bool] | None:
     for role in ("provider", "client"):
         if text.startswith("{%s}" % role):
             return {("{%s}" % role, False)}, False
+    if ch not in "()[]{}*?|\\ '-.…" and not fold_char(ch).strip() == "" and len(fold_char(ch)) == 1:
+        return {(LITERAL_CHAR + fold_char(ch), False)}, False  # "@", "%", "€": wherever that character is
     if ch != "(":
         return None
     close = _closing(text)

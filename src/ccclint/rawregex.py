@@ -77,9 +77,9 @@ def _needs_of_node(op, av) -> set[frozenset[str]] | None:
 
 @lru_cache(maxsize=4096)
 def regex_first_chars(pattern: str) -> str | None:
-    """A character class matching the first character of any match of raw regex `pattern`, when those
-    are few and no letter (digits, "_", "[", "{", "€"...): the matcher tries the regex only there.
-    None otherwise."""
+    """A character class matching the first character of any match of raw regex `pattern`, when there are
+    few such characters (digits, "_", "{", "x"...): the matcher tries the regex only where one stands, if they
+    are rare in the document. None otherwise."""
     return regexcache.derived("first-chars", pattern, _regex_first_chars)
 
 
@@ -91,7 +91,7 @@ def _regex_first_chars(pattern: str) -> str | None:
     if tree.state.flags & re.IGNORECASE:
         return None
     got = _firsts_of(list(tree))
-    if got is None or got[1] or not got[0] or any(c.isalpha() for c in got[0] if c != _DIGIT) or len(got[0]) > 40:
+    if got is None or got[1] or not got[0] or len(got[0]) > 40:
         return None
     return "[" + "".join(r"\d" if c == _DIGIT else re.escape(c) for c in sorted(got[0])) + "]"
 
