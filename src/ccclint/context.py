@@ -28,9 +28,11 @@ _RELEASE = re.compile(
     r"|need not|not (?:required|obliged|obligated) to|does not (?:undertake|agree|commit) to|no obligation to",
 )
 _RELEASE_WINDOW = 60  # characters before the phrase
+
+
 @dataclass
 class Context:
-    """Per-document, per-rule evaluation state: compiled patterns and their hits are cached."""
+    """One pack's view of one document: its lexicon and parties' patterns, and where they match."""
 
     index: DocIndex
     lexicon: dict[str, dict[str, list[str]]]
@@ -38,18 +40,19 @@ class Context:
     party_names: dict[str, list[str]] = field(default_factory=dict)
     allow_negated: bool = False
     values: dict[str, Any] = field(default_factory=dict)
-    _hits: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
-    _needs: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
-    _words: dict[str, bool] = field(default_factory=dict)
-    _paras: dict[str, list[int]] = field(default_factory=dict)
-    _texts: list[str] = field(default_factory=list)
-    _starts: dict[str, list[int]] = field(default_factory=dict)
-    _node_patterns: dict[int, tuple[Any, str, str | None]] = field(default_factory=dict)
-    _phrases_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # phrase pattern -> its phrases
-    _raw: set[str] = field(default_factory=set)  # raw regexes: may cross paragraphs, scanned whole
+    # caches that depend only on the document and a pattern, shared by every pack's context (DocIndex.memo)
+    _hits: dict[str, list[tuple[int, int, bool]]] = field(init=False, repr=False)
+    _needs: dict[str, tuple[tuple[str, ...], ...]] = field(init=False, repr=False)
+    _words: dict[str, bool] = field(init=False, repr=False)
+    _paras: dict[str, list[int]] = field(init=False, repr=False)
+    _starts: dict[str, list[int]] = field(init=False, repr=False)
+    _phrases_of: dict[str, tuple[str, ...]] = field(init=False, repr=False)  # phrase pattern -> its phrases
+    _raw: set[str] = field(init=False, repr=False)  # raw regexes: may cross paragraphs, scanned whole
+    # this context's own: its formula nodes' patterns, the folded paragraphs
+    _node_patterns: dict[int, tuple[Any, str, str | None]] = field(default_factory=dict, repr=False)
+    _texts: list[str] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        # what depends only on the document and a pattern is shared by the packs' contexts
         memo = self.index.memo
         self._hits = memo.setdefault("hits", {})
         self._starts = memo.setdefault("hit_starts", {})
