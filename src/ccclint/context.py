@@ -51,6 +51,7 @@ class Context:
     # this context's own: its formula nodes' patterns, the folded paragraphs
     _node_patterns: dict[int, tuple[Any, str, str | None]] = field(default_factory=dict, repr=False)
     _texts: list[str] = field(default_factory=list, repr=False)
+    _by_start: dict[int, tuple[list[Unit], list[Unit] | None, list[int]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         memo = self.index.memo
@@ -194,8 +195,11 @@ class Context:
             if len(clause) > 1:
                 spans.sort()
             tables.append((spans, [s for s, _, _ in spans]))
+        holding = self._units_holding(min(tables, key=lambda t: len(t[0]))[0], units)
         out = []
         for unit in units:
+            if holding is not None and unit not in holding:
+                continue
             for spans, starts in tables:
                 i = bisect.bisect_left(starts, unit.start)
                 while i < len(spans) and spans[i][0] <= unit.end and spans[i][1] > unit.end:
@@ -204,6 +208,25 @@ class Context:
                     break
             else:
                 out.append(unit)
+        return out
+
+    def _units_holding(self, spans: list[tuple[int, int, bool]], units: list[Unit]) -> set[Unit] | None:
+        """The units that hold one of `spans`, found from the spans (far fewer than the units of a long
+        contract); None when the units overlap (nested clauses), where each unit is tested instead."""
+        key = id(units)
+        got = self._by_start.get(key)
+        if got is None or got[0] is not units:
+            ordered = sorted(units, key=lambda u: (u.start, u.end))
+            disjoint = all(a.end <= b.start for a, b in zip(ordered, ordered[1:]))
+            got = self._by_start[key] = (units, ordered if disjoint else None, [u.start for u in ordered])
+        _, ordered, starts = got
+        if ordered is None:
+            return None
+        out: set[Unit] = set()
+        for s, e, _ in spans:
+            i = bisect.bisect_right(starts, s) - 1
+            if i >= 0 and e <= ordered[i].end:
+                out.add(ordered[i])
         return out
 
     def phrases(self, value: Any) -> list[str]:
