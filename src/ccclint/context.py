@@ -149,7 +149,7 @@ class Context:
                     continue
                 s = self.index.sentence_at(m.start())
                 window = text[max(s.start, m.start() - _RELEASE_WINDOW):m.start()]
-                window = re.split(r"[;:]", window)[-1]  # a negation before ';' governs another clause
+                window = window[max(window.rfind(";"), window.rfind(":")) + 1:]  # before ';': another clause
                 cached.append((m.start(), m.end(), bool(_RELEASE.search(window))))
             self._hits[pattern] = cached
         return cached
