@@ -17,6 +17,10 @@ from typing import Callable
 
 import pytest
 
+# The tests' own cache folder (validated packs, compiled regexes): hypothesis compiles thousands of random
+# patterns, which must not end up in the user's ~/.cache/ccclint; kept between runs under .pytest_cache.
+os.environ["XDG_CACHE_HOME"] = str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "xdg")
+
 # ---- text that must / must not come out of the built documents -------------------------------------
 
 DOCX_HEADER = "EN-TETE CONFIDENTIEL ACME"

@@ -156,7 +156,7 @@ class DocIndex:
         both = roles["\x01"] & roles["\x02"]
         groups = {"\x03": both, "\x01": roles["\x01"] - both, "\x02": roles["\x02"] - both}
         none = {"provider": "(?!)", "client": "(?!)"}
-        alts = [f"(?P<m{ord(mark)}>" + "|".join(sorted((compile_phrase(n, none) for n in names), key=len, reverse=True)) + ")"
+        alts = [f"(?P<m{ord(mark)}>" + "|".join(sorted((compile_phrase(n, none) for n in names), key=lambda a: (-len(a), a))) + ")"
                 for mark, names in groups.items() if names]
         if not alts:
             return self.text, []

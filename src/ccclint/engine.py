@@ -76,7 +76,8 @@ def role_words(lexicon: dict[str, dict[str, list[str]]]) -> dict[str, list[str]]
 def _party_regex(provider_words: tuple[str, ...], client_words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     out = []
     for role, words in (("provider", provider_words), ("client", client_words)):
-        alts = sorted({compile_phrase(n, {"provider": "(?!)", "client": "(?!)"}) for n in words}, key=len, reverse=True)
+        # longest first, then alphabetical: the same pattern text in every process (a set's order is not)
+        alts = sorted({compile_phrase(n, {"provider": "(?!)", "client": "(?!)"}) for n in words}, key=lambda a: (-len(a), a))
         out.append((role, "(?:" + "|".join(alts + [PARTY_MARKS[role]]) + ")"))
     return tuple(out)
 

@@ -90,7 +90,7 @@ def parse_file(path: str, limits: Limits = Limits()) -> Document:
     except OSError as exc:
         raise InputError(path, "unreadable", exc.strerror or str(exc)) from None
     fmt = sniff(path, data)
-    _load_parsers()
+    _load_parsers(fmt)
     doc = PARSERS[fmt](path, data, limits)
     doc.sha256 = hashlib.sha256(data).hexdigest()
     if not any(b.text.strip() for b in doc.blocks):
@@ -99,8 +99,14 @@ def parse_file(path: str, limits: Limits = Limits()) -> Document:
     return doc
 
 
-def _load_parsers() -> None:
-    """Import parser modules lazily so `ccclint --version` stays fast."""
-    if {"docx", "pdf", "markdown", "text"} <= PARSERS.keys():
-        return  # (importing parsers.text alone, e.g. for parse_string, must not hide the others)
-    from ccclint.parsers import docx, pdf, text  # noqa: F401
+_MODULES = {"docx": "docx", "pdf": "pdf", "markdown": "text", "text": "text"}
+
+
+def _load_parsers(fmt: str | None = None) -> None:
+    """Import parser modules lazily (the one a file needs, or all): `ccclint --version` and a Word-only run
+    need not load pdfium."""
+    import importlib
+
+    for name in [fmt] if fmt else list(_MODULES):
+        if name not in PARSERS:
+            importlib.import_module(f"ccclint.parsers.{_MODULES[name]}")
