@@ -8,6 +8,7 @@ before and after and fails if anything changed.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -513,6 +514,30 @@ def test_folder_with_symlink_loops_and_odd_names(work):
     assert len(result.stderr_lines) == 1 and "lot/self.md: error: unreadable" in result.stderr
     for path in checked:  # the JSON path gives back the exact bytes of the name
         assert os.path.exists(work / os.fsencode(path).decode("utf-8", "surrogateescape"))
+
+
+def test_vendor_folder_with_corrupt_file_scan_and_loop_still_writes_the_matrix(work):
+    """Issue 7's audit case: the batch completes with exit 3, every other file checked, the CSV matrix written."""
+    folder = work / "vendors"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a-good.md").write_text(FR_CONTRACT_MD, encoding="utf-8")
+    (folder / "sub" / "b-good.txt").write_text(MISSING_TXT, encoding="utf-8")
+    (folder / "c-corrupt.pdf").write_bytes(b"%PDF-1.7\n" + random.Random(7).randbytes(3000))
+    (folder / "d-scan.pdf").write_bytes(textless_pdf())
+    os.symlink("..", folder / "sub" / "loop")
+    result = cli(work, "vendors", "--format", "csv:matrix.csv", "--ocr", "never", "--jobs", "2",
+                 outputs=("matrix.csv",))
+    assert result.code == 3, result.stderr
+    rows = list(csv.reader(io.StringIO((work / "matrix.csv").read_text(encoding="utf-8"))))
+    assert rows[0][:3] == ["path", "kind", "language"] and len(rows[0]) == 4  # the test pack's rules: one column
+    by_path = {r[0]: r for r in rows[1:]}
+    names = ["a-good.md", "c-corrupt.pdf", "d-scan.pdf", os.path.join("sub", "b-good.txt")]
+    assert sorted(by_path) == sorted(os.path.join("vendors", n) for n in names)  # the loop walked once
+    assert by_path[os.path.join("vendors", "a-good.md")][3] in ("present", "weak", "missing")
+    assert by_path[os.path.join("vendors", "sub", "b-good.txt")][3] == "missing"
+    assert by_path[os.path.join("vendors", "c-corrupt.pdf")][3] == "error:corrupt"
+    assert by_path[os.path.join("vendors", "d-scan.pdf")][3] == "error:no-text"
+    assert len(result.stderr_lines) == 2, result.stderr
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="running as root: chmod 000 does not stop root from reading")
