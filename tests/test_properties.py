@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ccclint.docindex import DocIndex
@@ -171,6 +171,7 @@ def _index(text: str) -> DocIndex:
 @SLOW
 @given(st.lists(st.lists(st.sampled_from(PHRASE_PARTS), min_size=1, max_size=4).map(" ".join), min_size=1,
                 max_size=3), any_text)
+@example(["{provider}"], "\x03")  # the party-name marks must not be forgeable by the text itself
 def test_word_index_matches_equal_a_full_scan(phrases, text):
     index = _index("Le Prestataire notifie au Client toute violation de données sous 48 heures.\n\n" + text)
     ctx = context(index, LEXICON)
