@@ -159,8 +159,11 @@ def load(path: str | None = None) -> CountryData:
     from ccclint import __version__, diskcache
 
     folder = diskcache.cache_dir("data")
-    cache = os.path.join(folder, f"countries-{hashlib.sha256(raw + __version__.encode()).hexdigest()}.pickle") \
-        if folder else None
+    key = hashlib.sha256(raw + __version__.encode())
+    for module in (__file__, os.path.join(os.path.dirname(__file__), "phrases.py")):  # the code that compiles it
+        with open(module, "rb") as fh:
+            key.update(fh.read())
+    cache = os.path.join(folder, f"countries-{key.hexdigest()}.pickle") if folder else None
     parts = diskcache.read(cache) if cache else None
     if not (isinstance(parts, tuple) and len(parts) == 5):
         parts = _compile_data(yaml.load(raw.decode("utf-8"), Loader=_YAML_LOADER))
