@@ -224,3 +224,19 @@ def test_fast_enough_on_a_long_contract():
     hits = countries.scan(text)
     assert len(hits) == 6000
     assert time.perf_counter() - t < 5
+
+
+def test_compiled_country_data_kept_on_disk_gives_the_same_mentions(tmp_path, monkeypatch):
+    from ccclint import countries
+    from ccclint.normalize import fold_text
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("CCCLINT_NO_PACK_CACHE", raising=False)
+    text = fold_text("Le centre d'appels est situé à Rabat (Maroc) ; les données sont hébergées en Irlande et à Maurice.")
+    countries.load.cache_clear()
+    fresh = [(s, e, c["id"]) for s, e, c in countries.scan(text)]
+    assert list((tmp_path / "ccclint" / "data").glob("countries-*.pickle"))
+    countries.load.cache_clear()
+    cached = [(s, e, c["id"]) for s, e, c in countries.scan(text)]
+    countries.load.cache_clear()
+    assert cached == fresh and {c for _, _, c in fresh} >= {"MA", "IE"}
