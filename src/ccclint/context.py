@@ -130,9 +130,12 @@ class Context:
         if starts is None and phrases is None:  # a raw regex: where its first character can be, if rare
             first = regex_first_chars(pattern)
             if first is not None:
-                starts = [m.start() for m in _compiled(first).finditer(text)]
-                if len(starts) > len(text) // 32:  # common characters: one scan in C is cheaper
-                    starts = None
+                starts, limit = [], len(text) // 32
+                for m in _compiled(first).finditer(text):
+                    starts.append(m.start())
+                    if len(starts) > limit:  # common characters: one scan in C is cheaper
+                        starts = None
+                        break
         if starts is None:
             yield from (m for s, e in self._regions(pattern) for m in compiled.finditer(text, s, e))
         else:
