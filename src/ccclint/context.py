@@ -129,7 +129,8 @@ class Context:
         compiled = _compiled(pattern)
         if starts is None and phrases is None:  # a raw regex: where its first character can be, if rare
             first = regex_first_chars(pattern)
-            if first is not None:
+            rare = first is not None and len(_compiled(first).findall(text, 0, 8192)) <= min(len(text), 8192) // 32
+            if first is not None and rare:  # judged on the first pages, then listed (or given up on) in full
                 starts, limit = [], len(text) // 32
                 for m in _compiled(first).finditer(text):
                     starts.append(m.start())
