@@ -304,3 +304,19 @@ def make_pack(tmp_path) -> Callable[..., Path]:
 def snapshot(paths: list[Path]) -> dict[str, tuple[bytes, int]]:
     """Content and mtime of files (to prove a run left them untouched)."""
     return {str(p): (p.read_bytes(), os.stat(p).st_mtime_ns) for p in paths}
+
+
+# ---- golden files ---------------------------------------------------------------------------------------
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def assert_golden(produced: str, name: str) -> None:
+    """`produced` equals tests/golden/NAME; CCCLINT_UPDATE_GOLDEN=1 rewrites the file after an intended change."""
+    path = GOLDEN / name
+    if os.environ.get("CCCLINT_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(produced, encoding="utf-8", newline="")
+    assert path.is_file(), f"{path} missing: run with CCCLINT_UPDATE_GOLDEN=1 to create it"
+    assert produced == path.read_bytes().decode("utf-8"), (
+        f"output differs from {path.name}; if intended, regenerate with CCCLINT_UPDATE_GOLDEN=1")

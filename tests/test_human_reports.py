@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import rule_yaml, write_pack
+from conftest import assert_golden, rule_yaml, write_pack
 from ccclint import annotate
 from ccclint.engine import DocumentResult, Options, check_file
 from ccclint.errors import UsageError
@@ -28,8 +28,6 @@ from ccclint.packs import loader
 from ccclint.reporters import FORMATS, Run, get
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("CCCLINT_UPDATE_GOLDEN") == "1"
 EXAMPLE_DOCX = ROOT / "examples" / "contrat-centre-appels.docx"
 HOSTILE = "<script>alert('x')</script> | *gras* [lien](http://evil.example) & co"
 
@@ -77,14 +75,7 @@ def make_run() -> Run:
 @pytest.mark.parametrize("fmt,name", [("markdown", "human-report.md"), ("html", "human-report.html")])
 def test_golden(fmt, name):
     assert fmt in FORMATS
-    produced = get(fmt).render(make_run())
-    path = GOLDEN / name
-    if UPDATE:
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(produced, encoding="utf-8", newline="")
-    assert path.is_file(), f"{path} missing: run with CCCLINT_UPDATE_GOLDEN=1 to create it"
-    assert produced == path.read_bytes().decode("utf-8"), (
-        f"{fmt} output differs from {path.name}; if intended, regenerate with CCCLINT_UPDATE_GOLDEN=1")
+    assert_golden(get(fmt).render(make_run()), name)
 
 
 # ---- HTML ---------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FR_CONTRACT_MD, rule_yaml, write_pack
+from conftest import FR_CONTRACT_MD, assert_golden, rule_yaml, write_pack
 from ccclint.engine import DocumentResult
 from ccclint.findings import Evidence, Finding
 from ccclint.packs.model import Rule
@@ -27,9 +27,7 @@ from ccclint.reporters import FORMATS, Run, get
 from ccclint.reporters import github, json_report, jsonl, sarif
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = Path(__file__).parent / "golden"
 SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
-UPDATE = os.environ.get("CCCLINT_UPDATE_GOLDEN") == "1"
 MACHINE_FORMATS = {"sarif": "report.sarif", "junit": "report.junit.xml", "github": "report.github.txt",
                    "csv": "report.csv", "jsonl": "report.jsonl"}
 
@@ -102,14 +100,7 @@ def make_run() -> Run:
 @pytest.mark.parametrize("fmt", sorted(MACHINE_FORMATS))
 def test_golden(fmt):
     assert fmt in FORMATS
-    produced = get(fmt).render(make_run())
-    path = GOLDEN / MACHINE_FORMATS[fmt]
-    if UPDATE:
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(produced, encoding="utf-8", newline="")
-    assert path.is_file(), f"{path} missing: run with CCCLINT_UPDATE_GOLDEN=1 to create it"
-    assert produced == path.read_bytes().decode("utf-8"), (
-        f"{fmt} output differs from {path.name}; if intended, regenerate with CCCLINT_UPDATE_GOLDEN=1")
+    assert_golden(get(fmt).render(make_run()), MACHINE_FORMATS[fmt])
 
 
 # ---- SARIF ------------------------------------------------------------------------------------------------

@@ -19,6 +19,17 @@ app.add_typer(rules_app, name="rules")
 baseline_app = typer.Typer(no_args_is_help=True, help="Accept today's findings so that CI fails only on new ones.")
 app.add_typer(baseline_app, name="baseline")
 _DEBUG = {"on": False}
+
+# options shared by `check` and `baseline create` (same flags, same help)
+PACK_OPTION = typer.Option([], "--pack", help="Only these packs (repeatable).")
+RULES_OPTION = typer.Option([], "--rules", help="Extra rule-pack folder (repeatable).")
+SELECT_OPTION = typer.Option([], "--select", help="Only these rule ids, prefixes or packs.")
+IGNORE_OPTION = typer.Option([], "--ignore", help="Skip these rule ids, prefixes or packs.")
+KIND_OPTION = typer.Option("auto", "--kind", help="auto|dpa|services|call-centre|sla|other")
+LANG_OPTION = typer.Option("auto", "--lang", help="auto|fr|en")
+JOBS_OPTION = typer.Option(0, "--jobs", help="Parallel workers (default: CPU count).")
+CONFIG_OPTION = typer.Option(None, "--config", help="Configuration file.")
+
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3, "never": 99}
 
 
@@ -42,19 +53,19 @@ def _split_format(spec: str) -> tuple[str, Optional[str]]:
 @app.command()
 def check(
     paths: List[str] = typer.Argument(..., help="Contract files or folders (.docx .pdf .md .txt)."),
-    pack: List[str] = typer.Option([], "--pack", help="Only these packs (repeatable)."),
-    rules: List[str] = typer.Option([], "--rules", help="Extra rule-pack folder (repeatable)."),
-    select: List[str] = typer.Option([], "--select", help="Only these rule ids, prefixes or packs."),
-    ignore: List[str] = typer.Option([], "--ignore", help="Skip these rule ids, prefixes or packs."),
-    kind: str = typer.Option("auto", "--kind", help="auto|dpa|services|call-centre|sla|other"),
-    lang: str = typer.Option("auto", "--lang", help="auto|fr|en"),
+    pack: List[str] = PACK_OPTION,
+    rules: List[str] = RULES_OPTION,
+    select: List[str] = SELECT_OPTION,
+    ignore: List[str] = IGNORE_OPTION,
+    kind: str = KIND_OPTION,
+    lang: str = LANG_OPTION,
     fmt: List[str] = typer.Option([], "--format", help="text, json, jsonl, markdown, html, sarif, junit,"
                                   " github or csv (repeatable, FORMAT[:PATH])."),
     output: Optional[str] = typer.Option(None, "--output", help="Write the report to this file."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="error|warning|info|never (default error)"),
     annotate: Optional[str] = typer.Option(None, "--annotate", help="Folder for annotated Word copies."),
-    jobs: int = typer.Option(0, "--jobs", help="Parallel workers (default: CPU count)."),
-    config: Optional[str] = typer.Option(None, "--config", help="Configuration file."),
+    jobs: int = JOBS_OPTION,
+    config: Optional[str] = CONFIG_OPTION,
     baseline: Optional[str] = typer.Option(None, "--baseline", help="Baseline of accepted findings."),
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
     statistics: bool = typer.Option(False, "--statistics", help="Count the findings per rule (stderr)."),
@@ -146,14 +157,14 @@ def _settings(paths: List[str], config: Optional[str], **cli):
 def baseline_create(
     paths: List[str] = typer.Argument(..., help="Contract files or folders."),
     output: str = typer.Option(..., "--output", help="Baseline file to write (JSON)."),
-    pack: List[str] = typer.Option([], "--pack", help="Only these packs (repeatable)."),
-    rules: List[str] = typer.Option([], "--rules", help="Extra rule-pack folder (repeatable)."),
-    select: List[str] = typer.Option([], "--select", help="Only these rule ids, prefixes or packs."),
-    ignore: List[str] = typer.Option([], "--ignore", help="Skip these rule ids, prefixes or packs."),
-    kind: str = typer.Option("auto", "--kind", help="auto|dpa|services|call-centre|sla|other"),
-    lang: str = typer.Option("auto", "--lang", help="auto|fr|en"),
-    jobs: int = typer.Option(0, "--jobs", help="Parallel workers (default: CPU count)."),
-    config: Optional[str] = typer.Option(None, "--config", help="Configuration file."),
+    pack: List[str] = PACK_OPTION,
+    rules: List[str] = RULES_OPTION,
+    select: List[str] = SELECT_OPTION,
+    ignore: List[str] = IGNORE_OPTION,
+    kind: str = KIND_OPTION,
+    lang: str = LANG_OPTION,
+    jobs: int = JOBS_OPTION,
+    config: Optional[str] = CONFIG_OPTION,
 ) -> None:
     """Record today's findings so that `check --baseline FILE` reports only new ones."""
     from ccclint import baseline, runner

@@ -43,7 +43,7 @@ class Context:
     # caches that depend only on the document and a pattern, shared by every pack's context (DocIndex.memo)
     _hits: dict[str, list[tuple[int, int, bool]]] = field(init=False, repr=False)
     _needs: dict[str, tuple[tuple[str, ...], ...]] = field(init=False, repr=False)
-    _words: dict[str, bool] = field(init=False, repr=False)
+    _literal_found: dict[str, bool] = field(init=False, repr=False)
     _paras: dict[str, list[int]] = field(init=False, repr=False)
     _starts: dict[str, list[int]] = field(init=False, repr=False)
     _phrases_of: dict[str, tuple[str, ...]] = field(init=False, repr=False)  # phrase pattern -> its phrases
@@ -57,7 +57,7 @@ class Context:
         memo = self.index.memo
         self._hits = memo.setdefault("hits", {})
         self._starts = memo.setdefault("hit_starts", {})
-        self._words = memo.setdefault("substrings", {})
+        self._literal_found = memo.setdefault("substrings", {})
         self._paras = memo.setdefault("paragraphs_with", {})
         self._needs = memo.setdefault("needs", {})
         self._phrases_of = memo.setdefault("phrases_of", {})
@@ -69,7 +69,7 @@ class Context:
         needs = self._needs.get(pattern)
         if needs is None:
             return True
-        contains, seen = self.index.contains, self._words
+        contains, seen = self.index.contains, self._literal_found
         for words in needs:
             ok = True
             for w in words:

@@ -26,59 +26,46 @@ _CACHE_ATTR = "_ccclint_country_hits"
 
 
 class _Finder:
-    """Finds the phrases of many entries fast: a phrase is tried only at the words that can start it
-    (looked up by their first letters), so a long contract costs one pass over its words. Raw regular
-    expressions, and phrases starting with a group, go into one combined regex."""
+    """Finds the phrases of many entries fast: a phrase is tried only where a word it can start with begins
+    (a word index of the text), so a long contract costs a few look-ups. Raw regular expressions, and
+    phrases whose first word cannot be told, go into one combined regex."""
 
     def __init__(self, items: list[tuple[str | None, str, int]]):
         # items: (source phrase, or None for a raw regex; its regex; entry index)
         from ccclint.phrases import first_words
 
-        self.table: dict[str, list[tuple[re.Pattern[str], int, int]]] = {}
-        self.by_first: dict[tuple[str, bool], list[tuple[re.Pattern[str], int]]] = {}  # with a word index
-        raw: list[tuple[str, int]] = []  # without a word index: tried everywhere
-        raw_indexed: list[tuple[str, int]] = []  # with one: only what cannot be looked up by its first word
-        for order, (source, rx, entry) in enumerate(items):
+        self.by_first: dict[tuple[str, bool], list[tuple[re.Pattern[str], int]]] = {}
+        raw: list[tuple[str, int]] = []
+        for source, rx, entry in items:
             key = _literal_start(source) if source is not None else ""
             firsts = (first_words(source) or ({(key[:1], False)} if key else None)) if source is not None else None
-            compiled = regexcache.compile(rx)
-            if key:
-                self.table.setdefault(key[:3], []).append((compiled, entry, order))
-            else:
-                raw.append((rx, entry))
             if firsts:
+                compiled = regexcache.compile(rx)
                 for first in firsts:
                     self.by_first.setdefault(first, []).append((compiled, entry))
             else:
-                raw_indexed.append((rx, entry))
-        self.raw, self.raw_groups = _combined(raw)
-        self.raw_indexed, self.raw_indexed_groups = _combined(raw_indexed)
+                raw.append((rx, entry))
+        self.raw_groups = {f"g{n}": entry for n, (_, entry) in enumerate(raw)}
+        self.raw = regexcache.compile("|".join(f"(?P<g{n}>{rx})" for n, (rx, _) in enumerate(raw))) if raw else None
 
     def finditer(self, text: str, starts_of: Callable[[str, bool], list[int]] | None = None) -> list[tuple[int, int, int]]:
-        """Non-overlapping (start, end, entry): leftmost first, then longest. `starts_of(prefix, False)`, a
-        document's word index (DocIndex.starts_of), spares the pass over the words."""
+        """Non-overlapping (start, end, entry): leftmost first, then longest. `starts_of`: the text's word
+        index (DocIndex.starts_of), built here when not given."""
+        if starts_of is None:
+            from ccclint.docindex import WordIndex
+
+            starts_of = WordIndex(text).starts_of
         found: list[tuple[int, int, int]] = []
-        table = self.table
-        if starts_of is not None:
-            for (word, exact), entries in self.by_first.items():
-                for pos in starts_of(word, exact):
-                    for rx, entry in entries:
-                        m = rx.match(text, pos)
-                        if m and m.end() > pos:
-                            found.append((pos, m.end(), entry))
-        else:
-            for w in _WORD.finditer(text):
-                word, pos = w.group(), w.start()
-                for key in {word[:1], word[:2], word[:3]}:
-                    for rx, entry, _ in table.get(key, ()):
-                        m = rx.match(text, pos)
-                        if m and m.end() > pos:
-                            found.append((pos, m.end(), entry))
-        raw, groups = (self.raw_indexed, self.raw_indexed_groups) if starts_of is not None else (self.raw, self.raw_groups)
-        if raw is not None:
-            for m in raw.finditer(text):
+        for (word, exact), entries in self.by_first.items():
+            for pos in starts_of(word, exact):
+                for rx, entry in entries:
+                    m = rx.match(text, pos)
+                    if m and m.end() > pos:
+                        found.append((pos, m.end(), entry))
+        if self.raw is not None:
+            for m in self.raw.finditer(text):
                 if m.end() > m.start():
-                    found.append((m.start(), m.end(), groups[m.lastgroup or ""]))
+                    found.append((m.start(), m.end(), self.raw_groups[m.lastgroup or ""]))
         found.sort(key=lambda t: (t[0], -t[1], t[2]))  # whatever the order they were found in
         out: list[tuple[int, int, int]] = []
         last_end = -1
@@ -89,15 +76,6 @@ class _Finder:
         return out
 
 
-def _combined(items: list[tuple[str, int]]) -> tuple[re.Pattern[str] | None, dict[str, int]]:
-    """One regex for many (named group per item), and group name -> entry."""
-    if not items:
-        return None, {}
-    groups = {f"g{n}": entry for n, (_, entry) in enumerate(items)}
-    return regexcache.compile("|".join(f"(?P<g{n}>{rx})" for n, (rx, _) in enumerate(items))), groups
-
-
-_WORD = re.compile(r"\w+")
 _MARKET_WINDOW = 120  # characters before a mention searched for a market context
 
 

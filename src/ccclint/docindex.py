@@ -31,6 +31,45 @@ class Unit:
     clause: int
 
 
+class WordIndex:
+    """Where each word of a folded text starts, from one pass over it: exact and prefix look-ups for the
+    matcher (a regex is tried only where a word it can begin with starts) and cheap substring tests."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts: list[int] = []
+        self.where: dict[str, list[int]] = {}
+        for m in _WORD.finditer(text):
+            self.starts.append(m.start())
+            self.where.setdefault(m.group(), []).append(m.start())
+        self.vocabulary = sorted(self.where)
+
+    @cached_property
+    def _vocabulary_text(self) -> str:
+        return "\n".join(self.vocabulary)
+
+    def contains(self, literal: str) -> bool:
+        """`literal in text`, looked for in the distinct words (a fraction of the text) when it is one word."""
+        if _WORD.fullmatch(literal):
+            return literal in self._vocabulary_text
+        return literal in self.text
+
+    def starts_of(self, word: str, exact: bool) -> list[int]:
+        """Where words equal to (or, not exact, beginning with) `word` start; unsorted across words.
+        A symbol (phrases.LITERAL_CHAR + "@"): wherever it stands."""
+        if word.startswith("\x00"):
+            return [m.start() for m in re.finditer(re.escape(word[1:]), self.text)]
+        if exact:
+            return self.where.get(word, [])
+        out: list[int] = []
+        vocab = self.vocabulary
+        for i in range(bisect.bisect_left(vocab, word), len(vocab)):
+            if not vocab[i].startswith(word):
+                break
+            out += self.where[vocab[i]]
+        return out
+
+
 @dataclass
 class DocIndex:
     doc: Document
@@ -124,16 +163,12 @@ class DocIndex:
         return max(0, bisect.bisect_right(self._para_starts, pos) - 1)
 
     @cached_property
-    def word_starts(self) -> list[int]:
-        return [m.start() for m in _WORD.finditer(self.text)]
+    def words(self) -> "WordIndex":
+        return WordIndex(self.text)
 
-    @cached_property
-    def _words(self) -> tuple[dict[str, list[int]], list[str]]:
-        """Word -> where it starts (ascending), and the sorted vocabulary for prefix look-ups."""
-        where: dict[str, list[int]] = {}
-        for m in _WORD.finditer(self.text):
-            where.setdefault(m.group(), []).append(m.start())
-        return where, sorted(where)
+    @property
+    def word_starts(self) -> list[int]:
+        return self.words.starts
 
     @property
     def party_text(self) -> str:
@@ -169,32 +204,14 @@ class DocIndex:
             last = m.end()
         return "".join(pieces) + self.text[last:], starts
 
-    @cached_property
-    def _vocabulary_text(self) -> str:
-        return "\n".join(self._words[1])
-
     def contains(self, literal: str) -> bool:
-        """`literal in text`, looked for in the distinct words (a fraction of the text) when it is one word."""
-        if _WORD.fullmatch(literal):
-            return literal in self._vocabulary_text
-        return literal in self.text
+        return self.words.contains(literal)
 
     def starts_of(self, word: str, exact: bool) -> list[int]:
-        """Where words equal to (or, not exact, beginning with) `word` start; unsorted across words.
-        "{party}": where a marked party name starts (see party_text)."""
+        """WordIndex.starts_of, plus "{party}": where a marked party name starts (see party_text)."""
         if word == "{party}":
             return self.party_starts
-        if word.startswith("\x00"):  # a symbol (phrases.LITERAL_CHAR): wherever it stands
-            return [m.start() for m in re.finditer(re.escape(word[1:]), self.text)]
-        where, vocab = self._words
-        if exact:
-            return where.get(word, [])
-        out: list[int] = []
-        for i in range(bisect.bisect_left(vocab, word), len(vocab)):
-            if not vocab[i].startswith(word):
-                break
-            out += where[vocab[i]]
-        return out
+        return self.words.starts_of(word, exact)
 
     def word_index(self, pos: int) -> int:
         return bisect.bisect_right(self.word_starts, pos)

@@ -226,9 +226,12 @@ def _evidence_spans(rule: Rule, unit: Unit, ctx: Context) -> list[Span]:
     if rule.scope == "document":
         return [s for s in evaluate(rule.evidence, index.document_unit, ctx) if s[1] > s[0]]  # type: ignore[arg-type]
     clause = index.clause_of(unit)
-    paragraphs = index.paragraph_units
-    inside = [u for u in paragraphs if clause.start <= u.start and u.end <= clause.end]
-    ordered = inside + [u for u in paragraphs if u not in inside]
+    paragraphs = index.paragraph_units  # in text order: the clause's paragraphs are one slice of them
+    first = index.paragraph_at(clause.start)
+    last = first
+    while last < len(paragraphs) and paragraphs[last].end <= clause.end:
+        last += 1
+    ordered = paragraphs[first:last] + paragraphs[:first] + paragraphs[last:]
     (key, arg), = rule.evidence.items()  # type: ignore[union-attr]
     for formula in (arg if key == "any" else [rule.evidence]):  # `any`: the first alternative found wins
         for candidate in ctx.candidates(formula, ordered):
