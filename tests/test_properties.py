@@ -15,7 +15,7 @@ from ccclint.docindex import DocIndex
 from ccclint.engine import context
 from ccclint.extractors import durations, find_parties, percents, to_number, words_to_number
 from ccclint.matcher import compile_phrase, evaluate_rule
-from ccclint.rawregex import regex_first_chars, regex_needs
+from ccclint.rawregex import reach_in, regex_first_chars, regex_needs, regex_reach
 from ccclint.model import Block, Document
 from ccclint.normalize import _fold_chars, fold, fold_text
 from ccclint.packs.model import Rule, Signal
@@ -195,6 +195,52 @@ def test_regex_needs_hold_whenever_the_regex_matches(pattern, text):
     if needs is None or not re.search(pattern, folded):
         return
     assert any(all(w in folded for w in words) for words in needs)
+
+
+def _legacy_regexes() -> list[str]:
+    """The obsolete-reference regexes of the meta pack: long lookarounds, the case the windows are for."""
+    import yaml
+
+    from ccclint.packs.loader import builtin_rules_dir
+
+    with open(f"{builtin_rules_dir()}/meta/GEN-LEGACY-REF.yaml", encoding="utf-8") as fh:
+        rule = yaml.safe_load(fh)
+    return [w["regex"] for w in rule["weak"] if "regex" in w][:4]
+
+
+WINDOW_REGEXES = REGEXES + [r"safe\sharbou?r\s(?:principles?|framework)", r"(?<![\w])x{2,3}\s?(?:jours?|days?)",
+                            r"(?:^|(?<=\n))(?:(?!\bno\b)[^.;\n])*?\btransfer\w*(?:(?!\bnot\b)[^.;\n]){0,20}",
+                            r"(?:certified|adhere\w*)\s(?:\S+\s){0,4}?safe\sharbor"] + _legacy_regexes()
+WINDOW_FILLER = "Le prestataire conserve les donnees. " * 60  # long enough for the windows to pay
+
+
+@SLOW
+@given(st.sampled_from(WINDOW_REGEXES), any_text, any_text)
+@example(WINDOW_REGEXES[-4], "the EU-US Safe Harbor Framework applies.", "xx jours")
+def test_raw_regex_windows_find_what_a_full_scan_finds(pattern, before, after):
+    text = (WINDOW_FILLER + before + " safe harbor principles, xx jours; transfer 95/46 certified under the "
+            "safe harbor. cil de la societe\n" + WINDOW_FILLER + after + WINDOW_FILLER)
+    index = _index(text)
+    ctx = context(index, LEXICON)
+    pattern = ctx.node_pattern("regex", pattern)
+    full = [(m.start(), m.end()) for m in re.finditer(pattern, index.text) if m.end() > m.start()]
+    assert [(s, e) for s, e, _ in ctx.hits(pattern)] == full
+
+
+def test_raw_regex_windows_cover_a_fraction_of_a_long_text():
+    """The windows do engage (the property above would pass on whole-text scans too)."""
+    pattern = _legacy_regexes()[-1]  # Safe Harbor
+    index = _index(WINDOW_FILLER * 3 + "The importer adheres to the Safe Harbor Principles.\n" + WINDOW_FILLER * 3)
+    ctx = context(index, LEXICON)
+    pattern = ctx.node_pattern("regex", pattern)
+    windows = ctx._raw_windows(pattern, index.text)
+    assert windows and sum(e - s for s, e in windows) < len(index.text) / 2
+    assert len(ctx.hits(pattern)) == 1
+    assert regex_reach(r"(?<!\w)ab\b") == (5, ())  # a, b, one character read on each side, + 1
+    assert regex_reach(r"(?:ab)+") is None  # unbounded, and not a run of one character class
+    assert reach_in(regex_reach(r"x\w*"), {r"\w": 12}.__getitem__) == 14
+    assert regex_needs(r"safe\sharbou?r") == (("safe harbo",),)  # `\s` is a space of the flattened text
+    assert regex_needs(r"x{2,3}\s?jours") == (("jours", "xx"),)
 
 
 FIRST_CHAR_REGEXES = [r"(?<!\w)\d+ ?%", r"(?:^|(?<=[\s:(]))_+(?=[\s,.;:)]|$)|(?<!\.)\.{5,}", r"(?x) \{\{[^{}\n]{1,80}\}\}|\$\{x\}",

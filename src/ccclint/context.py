@@ -14,7 +14,7 @@ from typing import Any
 
 from ccclint.docindex import DocIndex, Unit
 from ccclint.phrases import _alternation, _compiled, _required_words, matches_at, phrase_starts
-from ccclint.rawregex import regex_first_chars, regex_needs
+from ccclint.rawregex import reach_in, regex_first_chars, regex_needs, regex_reach
 
 Span = tuple[int, int]
 
@@ -48,6 +48,7 @@ class Context:
     _starts: dict[str, list[int]] = field(init=False, repr=False)
     _phrases_of: dict[str, tuple[str, ...]] = field(init=False, repr=False)  # phrase pattern -> its phrases
     _raw: set[str] = field(init=False, repr=False)  # raw regexes: may cross paragraphs, scanned whole
+    _literal_count: dict[str, int] = field(init=False, repr=False)  # occurrences in the text
     # this context's own: its formula nodes' patterns, the folded paragraphs
     _node_patterns: dict[int, tuple[Any, str, str | None]] = field(default_factory=dict, repr=False)
     _texts: list[str] = field(default_factory=list, repr=False)
@@ -62,6 +63,7 @@ class Context:
         self._needs = memo.setdefault("needs", {})
         self._phrases_of = memo.setdefault("phrases_of", {})
         self._raw = memo.setdefault("raw", set())
+        self._literal_count = memo.setdefault("literal_count", {})
 
     def _may_match(self, pattern: str) -> bool:
         """Cheap pre-check: a phrase pattern cannot match when none of its phrases has all its literal words
@@ -127,8 +129,12 @@ class Context:
         if starts == []:
             return
         compiled = _compiled(pattern)
-        if starts is None and phrases is None:  # a raw regex: where its first character can be, if rare
-            first = regex_first_chars(pattern)
+        if starts is None and phrases is None:  # a raw regex: around the literals it needs, if they are rare
+            windows = self._raw_windows(pattern, text)
+            if windows is not None:
+                yield from (m for s, e in windows for m in compiled.finditer(text, s, e))
+                return
+            first = regex_first_chars(pattern)  # else where its first character can be, if rare
             rare = first is not None and len(_compiled(first).findall(text, 0, 8192)) <= min(len(text), 8192) // 32
             if first is not None and rare:  # judged on the first pages, then listed (or given up on) in full
                 starts, limit = [], len(text) // 32
@@ -141,6 +147,55 @@ class Context:
             yield from (m for s, e in self._regions(pattern) for m in compiled.finditer(text, s, e))
         else:
             yield from matches_at(compiled, text, starts)
+
+    def _raw_windows(self, pattern: str, text: str) -> list[tuple[int, int]] | None:
+        """Stretches of `text` that hold every match of raw regex `pattern`: `reach` characters around each
+        occurrence of one literal of each alternative of its needs (the rarest one). A match and all it reads
+        lie in the merged stretch of the literal it holds, so the scan finds the whole-text scan's matches, in
+        order (tests/test_properties.py). None when the stretches would cover much of the text."""
+        needs = self._needs.get(pattern)
+        bound = regex_reach(pattern) if needs else None
+        if bound is None:
+            return None
+        reach = reach_in(bound, self._longest_run)
+        budget = len(text) // (4 * reach)  # stretches covering at most half the text
+        counts = self._literal_count
+        flat = self.index.words.flat_text  # where needs are looked for (same offsets as the text)
+        anchors: list[tuple[int, int]] = []
+        for words in needs:  # type: ignore[union-attr]
+            for w in words:
+                if w not in counts:
+                    counts[w] = flat.count(w)
+            rarest = min(words, key=counts.__getitem__)
+            if any(counts[w] == 0 for w in words):
+                continue  # this alternative cannot match here
+            if len(anchors) + counts[rarest] > budget:
+                return None
+            i = flat.find(rarest)
+            while i >= 0:
+                anchors.append((max(0, i - reach), min(len(text), i + len(rarest) + reach)))
+                i = flat.find(rarest, i + 1)
+        anchors.sort()
+        merged: list[tuple[int, int]] = []
+        for s, e in anchors:
+            if merged and s <= merged[-1][1]:
+                if e > merged[-1][1]:
+                    merged[-1] = (merged[-1][0], e)
+            else:
+                merged.append((s, e))
+        return merged
+
+    def _longest_run(self, cls: str) -> int:
+        """The longest run of characters of class `cls` (a word, a line...) in the text, kept per document."""
+        runs = self.index.memo.setdefault("longest_run", {})
+        got = runs.get(cls)
+        if got is None:
+            if cls == r"\w":
+                got = max(map(len, self.index.words.vocabulary), default=0)
+            else:
+                got = max(map(len, _compiled(cls + "+").findall(self.index.text)), default=0)
+            runs[cls] = got
+        return got
 
     def hits(self, pattern: str) -> list[tuple[int, int, bool]]:
         """All matches of `pattern` in the document, each flagged when a release negation precedes it."""

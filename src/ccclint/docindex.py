@@ -48,11 +48,17 @@ class WordIndex:
     def _vocabulary_text(self) -> str:
         return "\n".join(self.vocabulary)
 
+    @cached_property
+    def flat_text(self) -> str:
+        """The text with its paragraph breaks made spaces, where a raw regex's needs are looked for
+        (rawregex.regex_needs reads `\\s` as a space); same length, same offsets."""
+        return self.text.replace("\n", " ")
+
     def contains(self, literal: str) -> bool:
-        """`literal in text`, looked for in the distinct words (a fraction of the text) when it is one word."""
+        """`literal in flat_text`, looked for in the distinct words (a fraction of the text) when it is one word."""
         if _WORD.fullmatch(literal):
             return literal in self._vocabulary_text
-        return literal in self.text
+        return literal in self.flat_text
 
     def starts_of(self, word: str, exact: bool) -> list[int]:
         """Where words equal to (or, not exact, beginning with) `word` start; unsorted across words.

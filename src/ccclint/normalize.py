@@ -32,6 +32,8 @@ def fold_char(ch: str) -> str:
     """Fold one character: accents off, lower case, typographic variants unified."""
     if ch in _SPECIAL:
         return _SPECIAL[ch]
+    if ch.isspace() and ch != "\n":  # every other space (\u2028, \x1c...) is a space: `\s` sees only " " and "\n"
+        return " "
     if ch.isascii():
         return ch.lower()
     decomposed = unicodedata.normalize("NFKD", ch)

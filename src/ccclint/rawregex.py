@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import re._parser as _sre
 from functools import lru_cache
+from typing import Callable
 
 from ccclint import regexcache
 
@@ -22,7 +23,8 @@ _MAX_ALTERNATIVES = 24
 @lru_cache(maxsize=4096)
 def regex_needs(pattern: str) -> tuple[tuple[str, ...], ...] | None:
     """Alternatives, each a tuple of literals that must all occur in the text for `pattern` to match
-    (lookarounds included, so test them on the whole text); None when nothing is certain."""
+    (lookarounds included, so test them on the whole text, its newlines made spaces: DocIndex.flat_text);
+    None when nothing is certain."""
     return regexcache.derived("needs", pattern, _regex_needs)
 
 
@@ -37,14 +39,24 @@ def _regex_needs(pattern: str) -> tuple[tuple[str, ...], ...] | None:
     return tuple(tuple(sorted(a)) for a in sorted(need, key=sorted))
 
 
+# Folded text has two whitespace characters only (normalize.fold): a space inside a paragraph, a newline
+# between paragraphs. Literals are read with `\s` and "\n" as a space, and tested on the text with its
+# newlines made spaces (DocIndex.flat_text): "safe\sharbor" needs "safe harbor" there, not just "safe".
+def _is_whitespace(op, av) -> bool:
+    return (op is _sre.IN and list(av) == [(_sre.CATEGORY, _sre.CATEGORY_SPACE)]) or (op is _sre.LITERAL and av == 10)
+
+
 def _needs_of(items: list) -> set[frozenset[str]] | None:
     conjuncts: list[set[frozenset[str]]] = []
     run = ""
     for op, av in items + [(None, None)]:
-        if op is _sre.LITERAL:
+        if op is _sre.LITERAL and av != 10:
             run += chr(av)
             continue
-        if len(run) >= 2:
+        if _is_whitespace(op, av):
+            run += " "
+            continue
+        if len(run.strip()) >= 2:
             conjuncts.append({frozenset([run])})
         run = ""
         got = _needs_of_node(op, av)
@@ -67,12 +79,143 @@ def _needs_of_node(op, av) -> set[frozenset[str]] | None:
             return None
         return set().union(*branches)  # type: ignore[arg-type]
     if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
-        return _needs_of(list(av[2])) if av[0] >= 1 else None
+        item = list(av[2])
+        if av[0] >= 2 and len(item) == 1 and item[0][0] is _sre.LITERAL and item[0][1] != 10:
+            return {frozenset([chr(item[0][1]) * min(av[0], 8)])}  # x{2,3}: "xx"
+        return _needs_of(item) if av[0] >= 1 else None
     if op is _sre.ASSERT:
         return _needs_of(list(av[1]))
     if op is getattr(_sre, "ATOMIC_GROUP", None):
         return _needs_of(list(av))
     return None
+
+
+Reach = tuple[int, tuple[tuple[str, int], ...]]  # characters: a constant + coefficient x longest run of a class
+
+
+@lru_cache(maxsize=4096)
+def regex_reach(pattern: str) -> Reach | None:
+    """How far from a match's start the engine can look, either way, to decide that match (what it consumes plus
+    what its lookarounds and boundaries read), as a constant plus multiples of the longest run of a character
+    class in the document (`\\w*` reads at most the longest word); None when unbounded otherwise. Every match
+    holds a literal its needs name (regex_needs), so scanning that far around each place where such a literal
+    stands finds every match a whole-text scan finds. Evaluate it for a text with reach_in()."""
+    return regexcache.derived("reach", pattern, _regex_reach)
+
+
+def reach_in(reach: Reach, longest_run: Callable[[str], int]) -> int:
+    """The reach in characters, given the text's longest run of each class (e.g. longest_run("\\w"))."""
+    const, runs = reach
+    return const + sum(coefficient * longest_run(cls) for cls, coefficient in runs)
+
+
+# A linear bound: (constant, {class: coefficient}).
+_Lin = tuple[int, dict[str, int]]
+_RUN_CLASSES = {getattr(_sre, f"CATEGORY_{name}"): cls for name, cls in
+                (("WORD", r"\w"), ("NOT_WORD", r"\W"), ("SPACE", r"\s"), ("NOT_SPACE", r"\S"), ("DIGIT", r"\d"),
+                 ("NOT_DIGIT", r"\D"))}
+
+
+def _regex_reach(pattern: str) -> Reach | None:
+    try:
+        tree = _sre.parse(pattern)
+    except (re.error, RecursionError):
+        return None
+    got = _reach_of(list(tree))
+    if got is None:
+        return None
+    (wc, wr), (oc, orr) = got
+    total = _add((wc, wr), _scale((oc, orr), 2))
+    return total[0] + 1, tuple(sorted(total[1].items()))
+
+
+def _add(a: _Lin, b: _Lin) -> _Lin:
+    runs = dict(a[1])
+    for k, v in b[1].items():
+        runs[k] = runs.get(k, 0) + v
+    return a[0] + b[0], runs
+
+
+def _scale(a: _Lin, n: int) -> _Lin:
+    return a[0] * n, {k: v * n for k, v in a[1].items()}
+
+
+def _max(a: _Lin, b: _Lin) -> _Lin:
+    """An upper bound of both (every run length is >= 0)."""
+    return max(a[0], b[0]), {k: max(a[1].get(k, 0), b[1].get(k, 0)) for k in {*a[1], *b[1]}}
+
+
+def _run_class(items: list) -> str | None:
+    """The class whose runs bound an unbounded repeat of this one-character item (`\\w`, `[^\\n]`), if any."""
+    if len(items) != 1:
+        return None
+    op, av = items[0]
+    if op is _sre.IN and len(av) == 1 and av[0][0] is _sre.CATEGORY:
+        return _RUN_CLASSES.get(av[0][1])
+    if op is _sre.IN:  # a set such as [\\s-]: written back as a class
+        parts = []
+        for kind, value in av:
+            if kind is _sre.NEGATE:
+                parts.insert(0, "^")
+            elif kind is _sre.LITERAL:
+                parts.append(re.escape(chr(value)))
+            elif kind is _sre.RANGE:
+                parts.append(re.escape(chr(value[0])) + "-" + re.escape(chr(value[1])))
+            elif kind is _sre.CATEGORY and value in _RUN_CLASSES:
+                parts.append(_RUN_CLASSES[value])
+            else:
+                return None
+        return "[" + "".join(parts) + "]"
+    if op is _sre.NOT_LITERAL:
+        return "[^" + re.escape(chr(av)) + "]"
+    if op is _sre.LITERAL:
+        return re.escape(chr(av))
+    return None
+
+
+def _reach_of(items: list) -> tuple[_Lin, _Lin] | None:
+    """(most characters consumed, farthest lookaround read beyond them) of a sequence; None when unbounded."""
+    width: _Lin = (0, {})
+    overhang: _Lin = (0, {})
+    for op, av in items:
+        got = _reach_of_node(op, av)
+        if got is None:
+            return None
+        width = _add(width, got[0])
+        overhang = _max(overhang, got[1])
+    return width, overhang
+
+
+def _reach_of_node(op, av) -> tuple[_Lin, _Lin] | None:
+    zero: _Lin = (0, {})
+    if op in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.ANY, _sre.IN):
+        return (1, {}), zero
+    if op is _sre.AT:
+        return zero, (1, {})  # a boundary reads the character on either side
+    if op is _sre.SUBPATTERN:
+        return _reach_of(list(av[-1]))
+    if op is getattr(_sre, "ATOMIC_GROUP", None):
+        return _reach_of(list(av))
+    if op is _sre.BRANCH:
+        got = [_reach_of(list(b)) for b in av[1]]
+        if any(g is None for g in got):
+            return None
+        width, overhang = got[0]  # type: ignore[misc]
+        for w, o in got[1:]:  # type: ignore[misc]
+            width, overhang = _max(width, w), _max(overhang, o)
+        return width, overhang
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
+        if av[1] is _sre.MAXREPEAT:  # unbounded: a run of one character class, with zero-width tests
+            consumed = [(o, a) for o, a in av[2] if o not in _ZERO_WIDTH]
+            tests = _reach_of([(o, a) for o, a in av[2] if o in _ZERO_WIDTH])
+            cls = _run_class(consumed)
+            return None if cls is None or tests is None else ((0, {cls: 1}), _add(tests[0], tests[1]))
+        got = _reach_of(list(av[2]))
+        return None if got is None else (_scale(got[0], av[1]), got[1])
+    if op in (_sre.ASSERT, _sre.ASSERT_NOT):
+        got = _reach_of(list(av[1]))
+        return None if got is None else (zero, _add(got[0], got[1]))
+    return None  # group references and anything unknown: no bound claimed
 
 
 @lru_cache(maxsize=4096)

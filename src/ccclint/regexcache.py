@@ -35,7 +35,7 @@ def _path() -> str | None:
     folder = diskcache.cache_dir("regex")
     if folder is None or _sre is None:
         return None
-    return os.path.join(folder, f"{sys.implementation.cache_tag}-sre{_sre.MAGIC}-{_sre.CODESIZE}-v2.pickle")
+    return os.path.join(folder, f"{sys.implementation.cache_tag}-sre{_sre.MAGIC}-{_sre.CODESIZE}-v3.pickle")
 
 
 def _table() -> dict[Any, Any]:
