@@ -183,6 +183,30 @@ def test_word_index_matches_equal_a_full_scan(phrases, text):
     assert [(s, e) for s, e, _ in ctx.hits(pattern)] == full
 
 
+NEGATIONS = ["n'est pas tenu de", "ne sera pas oblige a", "aucune obligation de", "sans etre tenu de", "is not required to",
+             "has no obligation to", "need not", "does not undertake to", "no obligation to", "pas", "not", "nono "]
+
+
+@SLOW
+@given(st.lists(st.one_of(st.sampled_from(NEGATIONS), contract_text), max_size=8).map(" ".join))
+def test_release_flags_equal_the_search_before_every_hit(text):
+    """Hits with no hint word before them skip the negation search (context._RELEASE_HINTS): same flags."""
+    from ccclint.context import _RELEASE, _RELEASE_WINDOW
+
+    index = _index(text + " Le prestataire n'est pas tenu de notifier la violation; il notifie le client.")
+    ctx = context(index, LEXICON)
+    pattern = ctx.pattern_for(["notifi*", "violation", "client", "{provider}"])
+    expected = []
+    for m in re.finditer(pattern, ctx.text_for(pattern)):
+        if m.end() > m.start():
+            s = index.sentence_at(m.start())
+            window = index.text[max(s.start, m.start() - _RELEASE_WINDOW):m.start()]
+            window = window[max(window.rfind(";"), window.rfind(":")) + 1:]
+            expected.append((m.start(), m.end(), bool(_RELEASE.search(window))))
+    assert ctx.hits(pattern) == expected
+    assert any(neg for _, _, neg in expected)  # the fixed sentence holds a released duty
+
+
 REGEXES = [r"(?:eu\s|ec\s)?data\sprotection\sdirective|95/46(?!\d)", r"(?=[^\n]{0,40}cnil)\w+", r"cils?\s(?:de|du)",
            r"(?<=sans\s)delai", r"x{2,3}\s?jours", r"(?:a|b)+c(?:de)*", r"(?x) loi \s (?:no\s?)? 78-17"]
 

@@ -28,6 +28,9 @@ _RELEASE = re.compile(
     r"|need not|not (?:required|obliged|obligated) to|does not (?:undertake|agree|commit) to|no obligation to",
 )
 _RELEASE_WINDOW = 60  # characters before the phrase
+# Every _RELEASE match holds one of these (checked branch by branch): a hit with none of them starting in
+# the 60 characters before it is not negated, and _RELEASE is not run.
+_RELEASE_HINTS = ("pas", "nullement", "aucun", "jamais", "sans ", "not", "never", "no ")
 
 
 @dataclass
@@ -202,9 +205,14 @@ class Context:
         cached = self._hits.get(pattern)
         if cached is None:
             text = self.index.text
+            hints = self._release_hints()
             cached = []
             for m in self._matches(pattern):
                 if m.end() == m.start():
+                    continue
+                i = bisect.bisect_left(hints, m.start() - _RELEASE_WINDOW)
+                if i == len(hints) or hints[i] >= m.start():
+                    cached.append((m.start(), m.end(), False))
                     continue
                 s = self.index.sentence_at(m.start())
                 window = text[max(s.start, m.start() - _RELEASE_WINDOW):m.start()]
@@ -212,6 +220,21 @@ class Context:
                 cached.append((m.start(), m.end(), bool(_RELEASE.search(window))))
             self._hits[pattern] = cached
         return cached
+
+    def _release_hints(self) -> list[int]:
+        """Where a word a releasing negation needs starts (_RELEASE_HINTS), sorted; kept per document."""
+        got = self.index.memo.get("release_hints")
+        if got is None:
+            flat = self.index.words.flat_text
+            got = []
+            for hint in _RELEASE_HINTS:
+                i = flat.find(hint)
+                while i >= 0:
+                    got.append(i)
+                    i = flat.find(hint, i + 1)
+            got.sort()
+            self.index.memo["release_hints"] = got
+        return got
 
     def within(self, unit: Unit, pattern: str) -> list[Span]:
         """The hits of `pattern` inside `unit` (what `_in` computes, found by bisection on the sorted starts)."""
