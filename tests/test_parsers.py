@@ -91,6 +91,32 @@ class TestDocx:
         assert by_text["Fin du contrat."] == 2
         assert doc.pages == 2
 
+    def test_styles_cut_to_paragraph_styles_give_the_same_headings(self, sample_docx):
+        """Word templates carry hundreds of table styles: only paragraph styles are parsed (same headings and
+        numbers); a part laid out otherwise (another prefix for the namespace) is parsed whole."""
+        import io
+        import zipfile
+
+        from ccclint.parsers import docx as reader
+
+        data = zipfile.ZipFile(sample_docx).read("word/styles.xml")
+        cut = reader._paragraph_styles(data)
+        assert cut is not None and len(cut) < len(data) / 3 and b'w:type="table"' not in cut
+        full = reader._styles(reader._read(zipfile.ZipFile(sample_docx), "word/styles.xml", "x", reader.Limits()))
+        assert {k: v for k, v in full.items() if v != (0, None)} == \
+            {k: v for k, v in reader._styles(reader.etree.fromstring(cut)).items() if v != (0, None)}
+        assert reader._paragraph_styles(data.replace(b"w:", b"x:").replace(b"xmlns:w=", b"xmlns:x=")) is None
+        buf = io.BytesIO()  # the same file with the namespace bound to another prefix in styles.xml
+        with zipfile.ZipFile(sample_docx) as src, zipfile.ZipFile(buf, "w") as dst:
+            for item in src.infolist():
+                part = src.read(item.filename)
+                dst.writestr(item, part.replace(b"w:", b"q:").replace(b"xmlns:w=", b"xmlns:q=") if
+                             item.filename == "word/styles.xml" else part)
+        other = sample_docx.parent / "prefixe.docx"
+        other.write_bytes(buf.getvalue())
+        assert [(b.text, b.kind, b.level) for b in parse_file(str(other)).blocks] == \
+            [(b.text, b.kind, b.level) for b in parse_file(str(sample_docx)).blocks]
+
     def test_docx_is_not_modified(self, sample_docx):
         from conftest import snapshot
 
