@@ -14,7 +14,7 @@ from typing import Any
 
 from ccclint.docindex import DocIndex, Unit
 from ccclint.phrases import _alternation, _compiled, _required_words, matches_at, phrase_starts
-from ccclint.rawregex import reach_in, regex_first_chars, regex_needs, regex_reach
+from ccclint.rawregex import match_windows, regex_first_chars, regex_needs
 
 Span = tuple[int, int]
 
@@ -152,41 +152,17 @@ class Context:
             yield from matches_at(compiled, text, starts)
 
     def _raw_windows(self, pattern: str, text: str) -> list[tuple[int, int]] | None:
-        """Stretches of `text` that hold every match of raw regex `pattern`: `reach` characters around each
-        occurrence of one literal of each alternative of its needs (the rarest one). A match and all it reads
-        lie in the merged stretch of the literal it holds, so the scan finds the whole-text scan's matches, in
-        order (tests/test_properties.py). None when the stretches would cover much of the text."""
-        needs = self._needs.get(pattern)
-        bound = regex_reach(pattern) if needs else None
-        if bound is None:
-            return None
-        reach = reach_in(bound, self._longest_run)
-        budget = len(text) // (4 * reach)  # stretches covering at most half the text
+        """rawregex.match_windows with this document's caches."""
         counts = self._literal_count
-        flat = self.index.words.flat_text  # where needs are looked for (same offsets as the text)
-        anchors: list[tuple[int, int]] = []
-        for words in needs:  # type: ignore[union-attr]
-            for w in words:
-                if w not in counts:
-                    counts[w] = flat.count(w)
-            rarest = min(words, key=counts.__getitem__)
-            if any(counts[w] == 0 for w in words):
-                continue  # this alternative cannot match here
-            if len(anchors) + counts[rarest] > budget:
-                return None
-            i = flat.find(rarest)
-            while i >= 0:
-                anchors.append((max(0, i - reach), min(len(text), i + len(rarest) + reach)))
-                i = flat.find(rarest, i + 1)
-        anchors.sort()
-        merged: list[tuple[int, int]] = []
-        for s, e in anchors:
-            if merged and s <= merged[-1][1]:
-                if e > merged[-1][1]:
-                    merged[-1] = (merged[-1][0], e)
-            else:
-                merged.append((s, e))
-        return merged
+        flat = self.index.words.flat_text
+
+        def count(literal: str) -> int:
+            got = counts.get(literal)
+            if got is None:
+                got = counts[literal] = flat.count(literal)
+            return got
+
+        return match_windows(pattern, text, flat, count, self._longest_run)
 
     def _longest_run(self, cls: str) -> int:
         """The longest run of characters of class `cls` (a word, a line...) in the text, kept per document."""

@@ -109,6 +109,42 @@ def reach_in(reach: Reach, longest_run: Callable[[str], int]) -> int:
     return const + sum(coefficient * longest_run(cls) for cls, coefficient in runs)
 
 
+def match_windows(pattern: str, text: str, flat: str, count: Callable[[str], int],
+                  longest_run: Callable[[str], int]) -> list[tuple[int, int]] | None:
+    """Stretches of `text` that hold every match of `pattern`: `reach` characters around each occurrence of one
+    literal of each alternative of its needs (the rarest one). A match and all it reads lie in the merged
+    stretch of the literal it holds, so scanning them finds the whole-text scan's matches, in order
+    (tests/test_properties.py). [] when no alternative is present; None when the stretches would cover much
+    of the text or nothing bounds a match. `flat`: the text with newlines made spaces, where needs are
+    looked for; `count(literal)`: occurrences in it; `longest_run(cls)`: see reach_in."""
+    needs = regex_needs(pattern)
+    bound = regex_reach(pattern) if needs else None
+    if bound is None:
+        return None
+    reach = reach_in(bound, longest_run)
+    budget = len(text) // (4 * reach)  # stretches covering at most half the text
+    anchors: list[tuple[int, int]] = []
+    for words in needs:  # type: ignore[union-attr]
+        if any(count(w) == 0 for w in words):
+            continue  # this alternative cannot match here
+        rarest = min(words, key=count)
+        if len(anchors) + count(rarest) > budget:
+            return None
+        i = flat.find(rarest)
+        while i >= 0:
+            anchors.append((max(0, i - reach), min(len(text), i + len(rarest) + reach)))
+            i = flat.find(rarest, i + 1)
+    anchors.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in anchors:
+        if merged and s <= merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
 # A linear bound: (constant, {class: coefficient}).
 _Lin = tuple[int, dict[str, int]]
 _RUN_CLASSES = {getattr(_sre, f"CATEGORY_{name}"): cls for name, cls in
