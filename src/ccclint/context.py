@@ -56,6 +56,7 @@ class Context:
     _node_patterns: dict[int, tuple[Any, str, str | None]] = field(default_factory=dict, repr=False)
     _texts: list[str] = field(default_factory=list, repr=False)
     _by_start: dict[int, tuple[list[Unit], list[Unit] | None, list[int]]] = field(default_factory=dict, repr=False)
+    _headed_memo: dict[int, tuple[Any, set[int]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         memo = self.index.memo
@@ -244,21 +245,28 @@ class Context:
         tables = []
         for clause in clauses:
             spans: list[tuple[int, int, bool]] = []
+            headed: set[int] = set()  # paragraphs whose heading satisfies an `inside` node of the clause
             for key, arg in clause:
+                if key == "inside":
+                    headed |= self._headed(arg)
+                    continue
                 pattern = self.node_pattern(key, arg)
                 if pattern:
                     spans += self.hits(pattern)
-            if not spans:
+            if not spans and not headed:
                 return []
             if len(clause) > 1:
                 spans.sort()
-            tables.append((spans, [s for s, _, _ in spans]))
-        holding = self._units_holding(min(tables, key=lambda t: len(t[0]))[0], units)
+            tables.append((spans, [s for s, _, _ in spans], headed))
+        by_hits = [t for t in tables if not t[2]]  # clauses met only by hits: their units can be listed
+        holding = self._units_holding(min(by_hits, key=lambda t: len(t[0]))[0], units) if by_hits else None
         out = []
         for unit in units:
             if holding is not None and unit not in holding:
                 continue
-            for spans, starts in tables:
+            for spans, starts, headed in tables:
+                if unit.paragraph in headed:
+                    continue
                 i = bisect.bisect_left(starts, unit.start)
                 while i < len(spans) and spans[i][0] <= unit.end and spans[i][1] > unit.end:
                     i += 1
@@ -267,6 +275,30 @@ class Context:
             else:
                 out.append(unit)
         return out
+
+    def _headed(self, arg: dict[str, Any]) -> set[int]:
+        """The paragraphs under a heading that matches an `inside` node's phrases (what matcher._inside tests)."""
+        got = self._headed_memo.get(id(arg))
+        if got is None or got[0] is not arg:
+            pattern = self.pattern_for(self.phrases(arg["heading"]))
+            paragraphs: set[int] = set()
+            if pattern:
+                rx = _compiled(pattern)
+                for heading, members in self._heading_groups().items():
+                    if rx.search(heading):
+                        paragraphs.update(members)
+            got = self._headed_memo[id(arg)] = (arg, paragraphs)
+        return got[1]
+
+    def _heading_groups(self) -> dict[str, list[int]]:
+        """Folded heading path -> the paragraphs under it; kept per document."""
+        groups = self.index.memo.get("heading_groups")
+        if groups is None:
+            groups = {}
+            for p in range(len(self.index.structure.paragraphs)):
+                groups.setdefault(self.index.heading_text(p), []).append(p)
+            self.index.memo["heading_groups"] = groups
+        return groups
 
     def _units_holding(self, spans: list[tuple[int, int, bool]], units: list[Unit]) -> set[Unit] | None:
         """The units that hold one of `spans`, found from the spans (far fewer than the units of a long
@@ -326,12 +358,13 @@ def _node_pattern(key: str, arg: Any, ctx: Context) -> str | None:
 
 
 def _requirements(node: dict[str, Any]) -> list[list[tuple[str, Any]]]:
-    """A necessary condition of `node` in a unit, as clauses of phrase / term / regex nodes: every clause
-    must have a hit of one of its nodes in the unit. `all` and `near` need each child's clauses; `any`
+    """A necessary condition of `node` in a unit, as clauses of phrase / term / regex / inside nodes: every
+    clause must have one of its nodes hold in the unit (a hit inside it, or for `inside` a heading above it that
+    matches). `all` and `near` need each child's clauses; `any`
     needs one clause taken from each child (whichever child holds brings it); `not` and the typed nodes
     need nothing. Kept to a few clauses: fewer only weakens the filter, never changes a verdict."""
     (key, arg), = node.items()
-    if key in ("phrase", "term", "regex"):
+    if key in ("phrase", "term", "regex", "inside"):
         return [[(key, arg)]]
     if key in ("all", "near"):
         children = arg if key == "all" else arg["of"]
