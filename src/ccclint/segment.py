@@ -62,10 +62,10 @@ def heading_of(block: Block) -> tuple[int, str | None] | None:
     r = _ROMAN.match(text)
     if r and _title_like(r.group("title")) and r.group("title")[:1].isupper():
         return 1, r.group("num")
-    letters = [c for c in text if c.isalpha()]
-    if (len(letters) >= 4 and all(c.isupper() for c in letters) and len(text) <= 90 and not text.endswith((",", ";"))
-            and block.kind in ("paragraph", "heading")):
-        return 2, None
+    if len(text) <= 90 and block.kind in ("paragraph", "heading") and not text.endswith((",", ";")):
+        letters = [c for c in text if c.isalpha()]
+        if len(letters) >= 4 and all(c.isupper() for c in letters):
+            return 2, None
     return None
 
 
