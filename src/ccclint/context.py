@@ -14,7 +14,7 @@ from typing import Any
 
 from ccclint.docindex import DocIndex, Unit
 from ccclint.phrases import _alternation, _compiled, _required_words, matches_at, phrase_starts
-from ccclint.rawregex import match_windows, regex_first_chars, regex_needs
+from ccclint.rawregex import longest_run, match_windows, regex_first_chars, regex_needs
 
 Span = tuple[int, int]
 
@@ -173,7 +173,7 @@ class Context:
             if cls == r"\w":
                 got = max(map(len, self.index.words.vocabulary), default=0)
             else:
-                got = max(map(len, _compiled(cls + "+").findall(self.index.text)), default=0)
+                got = longest_run(self.index.text, cls)
             runs[cls] = got
         return got
 
@@ -262,7 +262,7 @@ class Context:
         holding = self._units_holding(min(by_hits, key=lambda t: len(t[0]))[0], units) if by_hits else None
         out = []
         for unit in units:
-            if holding is not None and unit not in holding:
+            if holding is not None and unit.start not in holding:
                 continue
             for spans, starts, headed in tables:
                 if unit.paragraph in headed:
@@ -300,9 +300,10 @@ class Context:
             self.index.memo["heading_groups"] = groups
         return groups
 
-    def _units_holding(self, spans: list[tuple[int, int, bool]], units: list[Unit]) -> set[Unit] | None:
-        """The units that hold one of `spans`, found from the spans (far fewer than the units of a long
-        contract); None when the units overlap (nested clauses), where each unit is tested instead."""
+    def _units_holding(self, spans: list[tuple[int, int, bool]], units: list[Unit]) -> set[int] | None:
+        """The starts of the units that hold one of `spans` (disjoint units: a start names one), found from the
+        spans (far fewer than the units of a long contract); None when the units overlap (nested clauses),
+        where each unit is tested instead."""
         key = id(units)
         got = self._by_start.get(key)
         if got is None or got[0] is not units:
@@ -312,11 +313,11 @@ class Context:
         _, ordered, starts = got
         if ordered is None:
             return None
-        out: set[Unit] = set()
+        out: set[int] = set()
         for s, e, _ in spans:
             i = bisect.bisect_right(starts, s) - 1
             if i >= 0 and e <= ordered[i].end:
-                out.add(ordered[i])
+                out.add(ordered[i].start)
         return out
 
     def phrases(self, value: Any) -> list[str]:

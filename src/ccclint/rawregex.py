@@ -121,15 +121,16 @@ def match_windows(pattern: str, text: str, flat: str, count: Callable[[str], int
     bound = regex_reach(pattern) if needs else None
     if bound is None:
         return None
+    present = list(dict.fromkeys(min(words, key=count) for words in needs  # type: ignore[union-attr]
+                                 if all(count(w) for w in words)))
+    if not present:
+        return []  # no alternative can match here (the document's runs need not even be measured)
     reach = reach_in(bound, longest_run)
     budget = len(text) // (4 * reach)  # stretches covering at most half the text
+    if sum(count(rarest) for rarest in present) > budget:
+        return None
     anchors: list[tuple[int, int]] = []
-    for words in needs:  # type: ignore[union-attr]
-        if any(count(w) == 0 for w in words):
-            continue  # this alternative cannot match here
-        rarest = min(words, key=count)
-        if len(anchors) + count(rarest) > budget:
-            return None
+    for rarest in present:
         i = flat.find(rarest)
         while i >= 0:
             anchors.append((max(0, i - reach), min(len(text), i + len(rarest) + reach)))
@@ -143,6 +144,15 @@ def match_windows(pattern: str, text: str, flat: str, count: Callable[[str], int
         else:
             merged.append((s, e))
     return merged
+
+
+def longest_run(text: str, cls: str) -> int:
+    """The longest run of characters of class `cls` (as reach_in names them: r"\\w", "[^\\n]"...) in `text`."""
+    if cls == r"\S":
+        return max(map(len, text.split()), default=0)  # str.split's spaces are exactly `\s`
+    if cls == "[^\\\n]":
+        return max(map(len, text.split("\n")), default=0)
+    return max(map(len, re.findall(cls + "+", text)), default=0)
 
 
 # A linear bound: (constant, {class: coefficient}).
