@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench.py                 # generate 8 contracts (2-80 pages, FR/EN, DOCX+PDF)
     .venv/bin/python benchmarks/bench.py -n 20 --batch 200
     .venv/bin/python benchmarks/bench.py --folder contracts/   # your own files (no generation)
+    .venv/bin/python benchmarks/bench.py --maker libreoffice   # files saved and printed by LibreOffice
 
 In-process ratios use CPU time (process_time), so a busy machine skews them less than wall time;
 start-up comparisons use wall time of fresh processes (best of --repeat runs).
@@ -72,19 +73,33 @@ def write_pdf(path: str, title: str, paragraphs: list[tuple[str, str]]) -> None:
     pdf.output(path)
 
 
-def generate(n: int, out: str, seed: int = 7) -> list[str]:
-    """n contracts alternating DOCX/PDF and French/English, each size of PAGES in both formats."""
+def generate(n: int, out: str, seed: int = 7, maker: str = "python") -> list[str]:
+    """n contracts alternating DOCX/PDF and French/English, each size of PAGES in both formats. maker
+    "python": python-docx and fpdf2 write them; "libreoffice": LibreOffice saves the DOCX again and prints
+    the PDF from it, as an office suite does (fuller XML, text positioned glyph by glyph)."""
     rng = random.Random(seed)
     os.makedirs(out, exist_ok=True)
-    files = []
+    files, sources = [], {}
     for i in range(n):
         fmt = ("docx", "pdf")[i % 2]
         lang = ("fr", "en")[(i // 2) % 2]
         pages = PAGES[(i // 2) % len(PAGES)]
         title, paras = contract_paragraphs(lang, pages * LINES_PER_PAGE, rng)
         path = os.path.join(out, f"c{i:03d}-{lang}-{pages}p.{fmt}")
-        (write_docx if fmt == "docx" else write_pdf)(path, title, paras)
+        if maker == "libreoffice":
+            source = os.path.join(out, "source", os.path.basename(path).rsplit(".", 1)[0] + ".docx")
+            os.makedirs(os.path.dirname(source), exist_ok=True)
+            write_docx(source, title, paras)
+            sources.setdefault(fmt, []).append(source)
+        else:
+            (write_docx if fmt == "docx" else write_pdf)(path, title, paras)
         files.append(path)
+    for fmt, paths in sources.items():
+        target = "docx:MS Word 2007 XML" if fmt == "docx" else "pdf"
+        subprocess.run(["soffice", "--headless", "--convert-to", target, "--outdir", out, *paths],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=1800)
+    if sources:
+        shutil.rmtree(os.path.join(out, "source"), ignore_errors=True)
     return files
 
 
@@ -298,6 +313,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=200, help="files in the --jobs comparison (0 = skip)")
     ap.add_argument("--repeat", type=int, default=5, help="runs of each start-up command (best kept)")
     ap.add_argument("--keep", help="generate into this folder and keep it")
+    ap.add_argument("--maker", choices=("python", "libreoffice"), default="python",
+                    help="who writes the generated files: python-docx/fpdf2, or LibreOffice (soffice on the PATH)")
     args = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     ccclint = shutil.which("ccclint", path=os.path.dirname(sys.executable)) or "ccclint"
@@ -309,7 +326,7 @@ def main() -> None:
             files = expand_paths([args.folder])
         else:
             t = time.perf_counter()
-            files = generate(args.n, os.path.join(workdir, "contracts"))
+            files = generate(args.n, os.path.join(workdir, "contracts"), maker=args.maker)
             print(f"generated {len(files)} contracts in {time.perf_counter() - t:.1f} s under {workdir}")
         in_process(files)
         sample = os.path.join(workdir, "sample-2p.docx")

@@ -207,6 +207,26 @@ def test_release_flags_equal_the_search_before_every_hit(text):
     assert any(neg for _, _, neg in expected)  # the fixed sentence holds a released duty
 
 
+@SLOW
+@given(any_text, st.sampled_from(["Acme", "Acme France", "Call-Center Maroc S.A.R.L.", "Le Bon Coin", "X"]))
+def test_party_names_marked_from_the_word_index_as_by_a_full_scan(text, name):
+    """DocIndex.party_text tries the names only where their first word starts: the same marks as a scan."""
+    from unittest import mock
+
+    from ccclint import phrases
+
+    doc = parse_string(f"ENTRE LES SOUSSIGNÉS :\n\nLa société {name}, SAS au capital de 10 000 euros, ci-après dénommée "
+                       f"« le Prestataire »,\n\n{text} {name} et {name}s.")
+    index = DocIndex.build(doc, structure(doc))
+    index.lang = "fr"
+    index.parties = find_parties([(p.block.text, f.text) for p, f in zip(index.structure.paragraphs, index.folded)],
+                                 {"prestataire"}, {"client"})
+    fast = index._mark_parties()
+    with mock.patch.object(phrases, "phrase_starts", lambda *a, **k: None):
+        assert index._mark_parties() == fast
+    assert fast[1], "the name defined in the preamble is marked"
+
+
 REGEXES = [r"(?:eu\s|ec\s)?data\sprotection\sdirective|95/46(?!\d)", r"(?=[^\n]{0,40}cnil)\w+", r"cils?\s(?:de|du)",
            r"(?<=sans\s)delai", r"x{2,3}\s?jours", r"(?:a|b)+c(?:de)*", r"(?x) loi \s (?:no\s?)? 78-17"]
 

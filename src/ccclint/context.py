@@ -28,6 +28,9 @@ _RELEASE = re.compile(
     r"|need not|not (?:required|obliged|obligated) to|does not (?:undertake|agree|commit) to|no obligation to",
 )
 _RELEASE_WINDOW = 60  # characters before the phrase
+# A raw regex is tried at each place its first character stands when those places are fewer than one in
+# _RARE characters: a try from Python costs about what the engine's own scan spends on 8-10 characters.
+_RARE = 10
 # Every _RELEASE match holds one of these (checked branch by branch): a hit with none of them starting in
 # the 60 characters before it is not negated, and _RELEASE is not run.
 _RELEASE_HINTS = ("pas", "nullement", "aucun", "jamais", "sans ", "not", "never", "no ")
@@ -139,9 +142,9 @@ class Context:
                 yield from (m for s, e in windows for m in compiled.finditer(text, s, e))
                 return
             first = regex_first_chars(pattern)  # else where its first character can be, if rare
-            rare = first is not None and len(_compiled(first).findall(text, 0, 8192)) <= min(len(text), 8192) // 32
+            rare = first is not None and len(_compiled(first).findall(text, 0, 8192)) <= min(len(text), 8192) // _RARE
             if first is not None and rare:  # judged on the first pages, then listed (or given up on) in full
-                starts, limit = [], len(text) // 32
+                starts, limit = [], len(text) // _RARE
                 for m in _compiled(first).finditer(text):
                     starts.append(m.start())
                     if len(starts) > limit:  # common characters: one scan in C is cheaper
@@ -170,7 +173,7 @@ class Context:
         runs = self.index.memo.setdefault("longest_run", {})
         got = runs.get(cls)
         if got is None:
-            if cls == r"\w":
+            if cls in (r"\w", r"\d"):  # digits are word characters: the longest word bounds both
                 got = max(map(len, self.index.words.vocabulary), default=0)
             else:
                 got = longest_run(self.index.text, cls)
