@@ -40,6 +40,11 @@ _KEEP_HYPHEN_PREFIX = {
 
 
 _LIGATURE = re.compile("[\ufb00-\ufb06]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_DIGITS = re.compile(r"\d+")
+_HYPHENATED = re.compile(r"(\w+)-$")
+_SENTENCE_ENDS = (".", ":", ";", "!", "?", "»", '"', "”", ")")
+_ENDS_OPEN = re.compile(r"(,|\b(de|du|des|la|le|les|l'|d'|à|a|au|et|ou|the|of|and|or|to|in|for|by))$", re.I)
 
 
 def _clean(text: str) -> str:
@@ -75,7 +80,7 @@ def _pages_pdfium(path: str, data: bytes, limits: Limits) -> list[list[str]]:
             page.close()
             # pdfium writes a line-end hyphen as \x02 and drops the line break: restore both, so
             # _join_hyphen repairs the word and the line widths stay true
-            pages.append([_clean(l).rstrip() for l in re.split(r"\r\n|\r|\n", text.replace("\x02", "-\n"))])
+            pages.append([l.rstrip() for l in _LINE_BREAK.split(_clean(text.replace("\x02", "-\n")))])
         return pages
     finally:
         pdf.close()
@@ -84,7 +89,7 @@ def _pages_pdfium(path: str, data: bytes, limits: Limits) -> list[list[str]]:
 def _strip_furniture(pages: list[list[str]]) -> list[list[str]]:
     """Drop running headers/footers (lines repeated at page edges) and bare page numbers."""
     def key(line: str) -> str:
-        return re.sub(r"\d+", "#", line.strip().lower())
+        return _DIGITS.sub("#", line.strip().lower())
 
     edge = Counter()
     for lines in pages:
@@ -111,7 +116,7 @@ def _strip_furniture(pages: list[list[str]]) -> list[list[str]]:
 
 
 def _join_hyphen(left: str, right: str) -> str:
-    m = re.search(r"(\w+)-$", left)
+    m = _HYPHENATED.search(left, max(0, len(left) - 64)) if left.endswith("-") else None  # the tail: O(1)
     if m and right[:1].islower():
         prefix = m.group(1).lower()
         if prefix in _KEEP_HYPHEN_PREFIX:
@@ -138,7 +143,7 @@ def _paragraphs(pages: list[list[str]]) -> list[Block]:
                 prev_short = True
                 continue
             # a numbering or label opens a paragraph only after a finished line: "… set out in" + "Schedule 4." runs on
-            starts = bool(_STARTS_BLOCK.match(line)) and (current is None or bool(re.search(r"[.:;!?»\"”)]$", current))
+            starts = bool(_STARTS_BLOCK.match(line)) and (current is None or current.endswith(_SENTENCE_ENDS)
                                                           or prev_short)
             if current is None or starts or prev_short:
                 if current is not None:
@@ -156,7 +161,7 @@ def _paragraphs(pages: list[list[str]]) -> list[Block]:
 
 def _ends_open(line: str) -> bool:
     """A short line that clearly continues (ends with a comma or an article) does not end a paragraph."""
-    return bool(re.search(r"(,|\b(de|du|des|la|le|les|l'|d'|à|a|au|et|ou|the|of|and|or|to|in|for|by))$", line, re.I))
+    return bool(_ENDS_OPEN.search(line))
 
 
 FALLBACK_SECONDS = 15.0  # pdfminer can loop for ever on a damaged cross-reference (found by fuzzing)
