@@ -157,9 +157,12 @@ def find_parties(paragraphs: list[tuple[str, str]], provider_words: set[str], cl
     provider: list[str] = []
     client: list[str] = []
     for idx, (orig, folded) in enumerate(paragraphs[:80]):
-        found = [(m.start(), m.end(), m.group("name")) for m in _DEFINED_FR.finditer(folded)]
-        found += [(m.start(), m.end(), m.group("name") or m.group("name2")) for m in _DEFINED_EN.finditer(folded)]
-        for m in _ROLE_IN_PARENS.finditer(folded):  # "Entre Acme (sous-traitant) et ..."
+        quoted = '"' in folded  # what each pattern needs, tested first: most paragraphs have none of it
+        found = [(m.start(), m.end(), m.group("name")) for m in _DEFINED_FR.finditer(folded)] \
+            if quoted and "apres" in folded else []
+        found += [(m.start(), m.end(), m.group("name") or m.group("name2")) for m in _DEFINED_EN.finditer(folded)] \
+            if quoted else []
+        for m in _ROLE_IN_PARENS.finditer(folded) if " (" in folded else ():  # "Entre Acme (sous-traitant) et ..."
             name = re.sub(r"^(?:(?:entre|between|et|and|la|le|les|l'|the)\s+)+", "", m.group("name"))
             role = _role(m.group("role"), provider_words, client_words)
             if role and name not in provider_words | client_words and len(name) >= 3:
