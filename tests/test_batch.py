@@ -190,6 +190,35 @@ def test_regex_cache_compiles_the_same_patterns_and_survives_damage(tmp_path, mo
         regexcache.compile("(unbalanced")
 
 
+def test_phrase_facts_kept_on_disk_under_the_code_that_derived_them(tmp_path, monkeypatch):
+    """A phrase's regex, literals and first words come from the file in a new process; a file written by
+    other code (another tag) is never read and is removed when the new one is written."""
+    from ccclint import phrases, regexcache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(regexcache, "_loaded", None)
+    monkeypatch.setattr(regexcache, "_added", {})
+    folder = tmp_path / "xdg" / "ccclint" / "regex"
+    folder.mkdir(parents=True)
+    stale = folder / (os.path.basename(regexcache._path()).rsplit("-", 1)[0] + "-0123456789abcdef.pickle")
+    stale.write_bytes(b"old")
+    phrase, parties = "notifi* {client} sous [N] heures", ("(?:client|\x02+)", "(?:prestataire|\x01+)")
+    expected = phrases._compile_phrase(phrase, {"provider": parties[1], "client": parties[0]})
+    phrases._compile_cached.cache_clear()
+    assert phrases._compile_cached(phrase, parties[1], parties[0]) == expected
+    assert phrases.first_words("notifi* le client") == {("notifi", False)}
+    regexcache.save()
+    assert not stale.exists() and len(list(folder.glob("*.pickle"))) == 1
+    monkeypatch.setattr(regexcache, "_loaded", None)  # a new process
+    table = regexcache._table()
+    assert table[("phrase", (phrase, parties[1], parties[0]))] == expected
+    assert table[("first-words", "notifi* le client")] == {("notifi", False)}
+    monkeypatch.setattr(phrases, "_compile_phrase", lambda *a: pytest.fail("compiled again"))
+    phrases._compile_cached.cache_clear()
+    assert phrases._compile_cached(phrase, parties[1], parties[0]) == expected
+    phrases._compile_cached.cache_clear()
+
+
 # ---- matcher pre-checks: same hits as scanning the whole text ------------------------------------------
 
 def test_prechecked_hits_equal_full_scans(tmp_path):

@@ -28,6 +28,13 @@ def compile_phrase(phrase: str, parties: dict[str, str]) -> str:
 
 @lru_cache(maxsize=16384)
 def _compile_cached(phrase: str, provider: str | None, client: str | None) -> str:
+    """Kept on disk too (regexcache.derived): compiling the packs' ~2,500 phrases is most of a fresh process's
+    first check."""
+    return regexcache.derived("phrase", (phrase, provider, client), _compile_key)
+
+
+def _compile_key(key: tuple[str, str | None, str | None]) -> str:
+    phrase, provider, client = key
     return _compile_phrase(phrase, {"provider": provider, "client": client} if provider is not None else {})
 
 
@@ -129,6 +136,10 @@ def _required_words(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...] | N
 
 def _literal_runs(phrase: str) -> tuple[str, ...]:
     """Literal letter runs outside groups, in phrase syntax (see compile_phrase); () when unsure."""
+    return regexcache.derived("literal-runs", phrase, _read_literal_runs)
+
+
+def _read_literal_runs(phrase: str) -> tuple[str, ...]:
     text = phrase.strip()
     runs: list[str] = []
     cur = ""
@@ -181,6 +192,10 @@ _NUMBER_FIRSTS = tuple((w, False) for w in (*"0123456789", *NUMBER_WORD_LIST))
 def first_words(phrase: str) -> frozenset[First] | None:
     """The words a match of `phrase` can begin with; None when the phrase may start elsewhere (punctuation,
     an escaped character...), so the caller scans the whole text."""
+    return regexcache.derived("first-words", phrase, _read_first_words)
+
+
+def _read_first_words(phrase: str) -> frozenset[First] | None:
     got = _firsts(phrase.strip())
     return None if got is None or got[1] else frozenset(got[0])
 

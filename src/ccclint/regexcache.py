@@ -5,7 +5,8 @@ Python) costs more than matching them in a short contract. The code CPython gene
 a list of integers; kept on disk, keyed by the interpreter and the regex engine's MAGIC number, it is
 handed straight to the engine next time (`_sre.compile`, which validates code before use). Anything
 unexpected (another Python, an unknown internal API, a damaged file) means a plain `re.compile`.
-Facts derived from a pattern's parse tree (phrases.regex_needs) are kept the same way.
+Facts derived from a pattern or a phrase (the regex a phrase compiles to, the literals a raw regex needs...) are
+kept the same way; the file is named after the code that derives them, so a new version starts afresh.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import atexit
 import os
 import re
 import sys
+from functools import lru_cache
 from typing import Any, Callable
 
 from ccclint import diskcache
@@ -26,16 +28,38 @@ except ImportError:  # Python 3.10 names them sre_compile / sre_parse: no cache 
     _sre = None
 _CODE_TYPE = next((t for t in "HILQ" if array.array(t).itemsize == getattr(_sre, "CODESIZE", 4)), "I")
 
-MAX_ENTRIES = 10_000  # the packs hold a few thousand patterns; a bound keeps a hostile playbook from growing it
+MAX_ENTRIES = 40_000  # the packs give ~12,000 entries (patterns, phrases and facts); the bound keeps a hostile playbook from growing it
 _loaded: dict[Any, Any] | None = None
 _added: dict[Any, Any] = {}
+
+
+# The modules whose code derives facts from patterns and phrases: a change to any of them starts a new file.
+_DERIVING = ("phrases.py", "rawregex.py", "extractors.py", "normalize.py", "regexcache.py")
 
 
 def _path() -> str | None:
     folder = diskcache.cache_dir("regex")
     if folder is None or _sre is None:
         return None
-    return os.path.join(folder, f"{sys.implementation.cache_tag}-sre{_sre.MAGIC}-{_sre.CODESIZE}-v3.pickle")
+    return os.path.join(folder, f"{sys.implementation.cache_tag}-sre{_sre.MAGIC}-{_sre.CODESIZE}-{_code_tag()}.pickle")
+
+
+@lru_cache(maxsize=1)
+def _code_tag() -> str:
+    """ccclint's version and a digest of the deriving modules' source."""
+    import hashlib
+
+    from ccclint import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name in _DERIVING:
+        try:
+            with open(os.path.join(here, name), "rb") as fh:
+                digest.update(fh.read())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()[:16]
 
 
 def _table() -> dict[Any, Any]:
@@ -90,8 +114,9 @@ def compile(pattern: str) -> re.Pattern[str]:
     return compiled
 
 
-def derived(kind: str, pattern: str, compute: Callable[[str], Any]) -> Any:
-    """compute(pattern), kept on disk under (kind, pattern): for facts read from a pattern's parse tree."""
+def derived(kind: str, pattern: Any, compute: Callable[[Any], Any]) -> Any:
+    """compute(pattern), kept on disk under (kind, pattern): for facts read from a pattern or a phrase
+    (`pattern` may be a tuple of strings)."""
     key = (kind, pattern)
     table = _table()
     if key in table:
@@ -126,6 +151,19 @@ def save() -> None:
     diskcache.write(path, merged)
     _loaded = merged
     _added.clear()
+    _remove_stale(path)
+
+
+def _remove_stale(path: str) -> None:
+    """Files of earlier code (another tag, same interpreter and engine) will never be read again."""
+    folder, name = os.path.split(path)
+    prefix = name[:name.rindex("-") + 1]
+    try:
+        for other in os.listdir(folder):
+            if other.startswith(prefix) and other.endswith(".pickle") and other != name:
+                os.remove(os.path.join(folder, other))
+    except OSError:
+        pass
 
 
 atexit.register(save)
