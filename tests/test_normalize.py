@@ -29,6 +29,8 @@ from ccclint.normalize import fold, fold_char, fold_text
     ("ligne un\nligne deux", "ligne un ligne deux"),
     ("  début et fin  ", "debut et fin"),
     ("n°", "no"),
+    ("\u0664\u0668 heures", "48 heures"),  # Arabic-Indic digits read as 0-9
+    ("délai\u2028de 48 h", "delai de 48 h"),  # any Unicode space is a space
 ])
 def test_fold_text(original, folded):
     assert fold_text(original) == folded

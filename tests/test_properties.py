@@ -172,6 +172,7 @@ def _index(text: str) -> DocIndex:
 @given(st.lists(st.lists(st.sampled_from(PHRASE_PARTS), min_size=1, max_size=4).map(" ".join), min_size=1,
                 max_size=3), any_text)
 @example(["{provider}"], "\x03")  # the party-name marks must not be forgeable by the text itself
+@example(["[N]"], "\u0660")  # an Arabic-Indic zero: `\d` matched it, the word index's digits did not (now folded to 0)
 def test_word_index_matches_equal_a_full_scan(phrases, text):
     index = _index("Le Prestataire notifie au Client toute violation de données sous 48 heures.\n\n" + text)
     ctx = context(index, LEXICON)
@@ -181,6 +182,14 @@ def test_word_index_matches_equal_a_full_scan(phrases, text):
     except re.error:
         return
     assert [(s, e) for s, e, _ in ctx.hits(pattern)] == full
+    from unittest import mock
+
+    from ccclint import context as context_module
+
+    with mock.patch.object(context_module, "_MANY_STARTS", 0):  # starts narrowed to paragraphs, however few
+        ctx = context(_index("Le Prestataire notifie au Client toute violation de données sous 48 heures.\n\n" + text),
+                      LEXICON)
+        assert [(s, e) for s, e, _ in ctx.hits(ctx.pattern_for(phrases))] == full
 
 
 NEGATIONS = ["n'est pas tenu de", "ne sera pas oblige a", "aucune obligation de", "sans etre tenu de", "is not required to",

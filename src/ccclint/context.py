@@ -31,6 +31,8 @@ _RELEASE_WINDOW = 60  # characters before the phrase
 # A raw regex is tried at each place its first character stands when those places are fewer than one in
 # _RARE characters: a try from Python costs about what the engine's own scan spends on 8-10 characters.
 _RARE = 10
+# A phrase tried at more places than this is first narrowed to the paragraphs holding its literal words.
+_MANY_STARTS = 64
 # Every _RELEASE match holds one of these (checked branch by branch): a hit with none of them starting in
 # the 60 characters before it is not negated, and _RELEASE is not run.
 _RELEASE_HINTS = ("pas", "nullement", "aucun", "jamais", "sans ", "not", "never", "no ")
@@ -57,7 +59,6 @@ class Context:
     _literal_count: dict[str, int] = field(init=False, repr=False)  # occurrences in the text
     # this context's own: its formula nodes' patterns, the folded paragraphs
     _node_patterns: dict[int, tuple[Any, str, str | None]] = field(default_factory=dict, repr=False)
-    _texts: list[str] = field(default_factory=list, repr=False)
     _by_start: dict[int, tuple[list[Unit], list[Unit] | None, list[int]]] = field(default_factory=dict, repr=False)
     _headed_memo: dict[int, tuple[Any, set[int]]] = field(default_factory=dict, repr=False)
 
@@ -96,28 +97,56 @@ class Context:
         """Where `pattern` can match: the paragraphs holding all literal words of one of its phrases. A phrase
         pattern never matches across a paragraph break (its spaces exclude newlines), so scanning those
         paragraphs finds exactly the matches a whole-text scan finds, in the same order."""
-        text = self.index.text
         if not self._may_match(pattern):
             return []
+        kept = self._kept_paragraphs(pattern)
+        if kept is None:
+            return [(0, len(self.index.text))]
+        ranges = self.index.para_ranges
+        return [ranges[i] for i in kept]
+
+    def _kept_paragraphs(self, pattern: str) -> list[int] | None:
+        """The paragraphs (ascending) that hold all literal words of one of the pattern's phrases; None when
+        the pattern may cross paragraphs or its words are unknown."""
         needs = self._needs.get(pattern)
         if needs is None or "\n" in pattern or pattern in self._raw:
-            return [(0, len(text))]
+            return None
         keep: set[int] = set()
         for words in needs:
             paras = set(self._paragraphs_with(words[0]))
             for w in words[1:]:
                 paras.intersection_update(self._paragraphs_with(w))
             keep |= paras
-        ranges = self.index.para_ranges
-        return [ranges[i] for i in sorted(keep)]
+        return sorted(keep)
 
     def _paragraphs_with(self, word: str) -> list[int]:
+        """The paragraphs whose folded text contains `word`, from its occurrences (the text joins them with
+        newlines, which a word never holds)."""
         got = self._paras.get(word)
         if got is None:
-            if not self._texts:
-                self._texts = [f.text for f in self.index.folded]
-            got = self._paras[word] = [i for i, t in enumerate(self._texts) if word in t]
+            text, starts = self.index.text, self.index._para_starts
+            got = []
+            i = text.find(word)
+            while i >= 0:
+                p = bisect.bisect_right(starts, i) - 1
+                got.append(p)
+                i = text.find(word, starts[p + 1]) if p + 1 < len(starts) else -1
+            self._paras[word] = got
         return got
+
+    def _starts_in(self, pattern: str, starts: list[int]) -> list[int]:
+        """`starts` narrowed to the paragraphs where the pattern can match (_kept_paragraphs), when many."""
+        if len(starts) < _MANY_STARTS:
+            return starts
+        kept = self._kept_paragraphs(pattern)
+        if kept is None or len(kept) == len(self.index.para_ranges):
+            return starts
+        ranges = self.index.para_ranges
+        out: list[int] = []
+        for p in kept:
+            s, e = ranges[p]
+            out += starts[bisect.bisect_left(starts, s):bisect.bisect_right(starts, e)]
+        return out
 
     def text_for(self, pattern: str) -> str:
         """The text a pattern runs on: with the parties' names marked when it names a party (see engine)."""
@@ -133,6 +162,8 @@ class Context:
         if not self._may_match(pattern):
             return  # not even compiled: in a fresh process, compiling is most of the cost of a short contract
         starts = None if phrases is None else phrase_starts(phrases, self.index.starts_of, self.party_names)
+        if starts:
+            starts = self._starts_in(pattern, starts)
         if starts == []:
             return
         compiled = _compiled(pattern)

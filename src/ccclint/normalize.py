@@ -36,6 +36,8 @@ def fold_char(ch: str) -> str:
         return " "
     if ch.isascii():
         return ch.lower()
+    if ch.isdecimal():  # every script's digits read as 0-9: `\d` and the word index's digits then agree
+        return str(unicodedata.decimal(ch))
     decomposed = unicodedata.normalize("NFKD", ch)
     out = "".join(c for c in decomposed if not unicodedata.combining(c))
     if out in _SPECIAL:
