@@ -199,8 +199,8 @@ NEGATIONS = ["n'est pas tenu de", "ne sera pas oblige a", "aucune obligation de"
 @SLOW
 @given(st.lists(st.one_of(st.sampled_from(NEGATIONS), contract_text), max_size=8).map(" ".join))
 def test_release_flags_equal_the_search_before_every_hit(text):
-    """Hits with no hint word before them skip the negation search (context._RELEASE_HINTS): same flags."""
-    from ccclint.context import _RELEASE, _RELEASE_WINDOW
+    """Hits with no hint word before them skip the negation search (negation.HINTS): same flags."""
+    from ccclint.negation import RELEASE as _RELEASE, WINDOW as _RELEASE_WINDOW
 
     index = _index(text + " Le prestataire n'est pas tenu de notifier la violation; il notifie le client.")
     ctx = context(index, LEXICON)

@@ -2,40 +2,27 @@
 
 A Context serves the formula nodes of matcher.py. It finds a phrase's matches by trying its regex only where
 a word it can begin with starts (the document's word index), skips raw regexes whose required literals are
-absent, flags matches preceded by a releasing negation, and tells which units can satisfy a formula at all.
+absent, flags matches preceded by a releasing negation (negation.py), and tells which units can satisfy a formula at all.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ccclint import negation
 from ccclint.docindex import DocIndex, Unit
 from ccclint.phrases import _alternation, _compiled, _required_words, matches_at, phrase_starts
 from ccclint.rawregex import longest_run, match_windows, regex_first_chars, regex_needs
 
 Span = tuple[int, int]
 
-# Negations that release a party from the duty the phrase names ("n'est pas tenu de notifier").
-_RELEASE = re.compile(
-    r"(?:n'(?:est|sont|a|ont)|ne (?:sera|seront|saurait|sauraient|peut|pourra)(?: etre)?|n'(?:etre|etant))\s+"
-    r"(?:pas|nullement|aucunement|en aucun cas|jamais)\s+(?:tenue?s?|obligee?s?|contraint(?:e|s)?|a)\b"
-    r"|aucune obligation (?:de|d')|sans (?:etre tenue?s? de|obligation de)|ne s'engage (?:pas|aucunement) a"
-    r"|(?:is|are|shall|will|be|being)\s+(?:not|never|under no obligation)\s+(?:be\s+)?(?:required|obliged|obligated|bound)\s+to"
-    r"|(?:has|have|shall have|will have|bears?)\s+no\s+(?:obligation|duty)\s+to|under no obligation to"
-    r"|need not|not (?:required|obliged|obligated) to|does not (?:undertake|agree|commit) to|no obligation to",
-)
-_RELEASE_WINDOW = 60  # characters before the phrase
 # A raw regex is tried at each place its first character stands when those places are fewer than one in
 # _RARE characters: a try from Python costs about what the engine's own scan spends on 8-10 characters.
 _RARE = 10
 # A phrase tried at more places than this is first narrowed to the paragraphs holding its literal words.
 _MANY_STARTS = 64
-# Every _RELEASE match holds one of these (checked branch by branch): a hit with none of them starting in
-# the 60 characters before it is not negated, and _RELEASE is not run.
-_RELEASE_HINTS = ("pas", "nullement", "aucun", "jamais", "sans ", "not", "never", "no ")
 
 
 @dataclass
@@ -215,37 +202,11 @@ class Context:
         """All matches of `pattern` in the document, each flagged when a release negation precedes it."""
         cached = self._hits.get(pattern)
         if cached is None:
-            text = self.index.text
-            hints = self._release_hints()
-            cached = []
-            for m in self._matches(pattern):
-                if m.end() == m.start():
-                    continue
-                i = bisect.bisect_left(hints, m.start() - _RELEASE_WINDOW)
-                if i == len(hints) or hints[i] >= m.start():
-                    cached.append((m.start(), m.end(), False))
-                    continue
-                s = self.index.sentence_at(m.start())
-                window = text[max(s.start, m.start() - _RELEASE_WINDOW):m.start()]
-                window = window[max(window.rfind(";"), window.rfind(":")) + 1:]  # before ';': another clause
-                cached.append((m.start(), m.end(), bool(_RELEASE.search(window))))
+            hints = negation.hint_starts(self.index)
+            cached = [(m.start(), m.end(), negation.released(self.index, m.start(), hints))
+                      for m in self._matches(pattern) if m.end() > m.start()]
             self._hits[pattern] = cached
         return cached
-
-    def _release_hints(self) -> list[int]:
-        """Where a word a releasing negation needs starts (_RELEASE_HINTS), sorted; kept per document."""
-        got = self.index.memo.get("release_hints")
-        if got is None:
-            flat = self.index.words.flat_text
-            got = []
-            for hint in _RELEASE_HINTS:
-                i = flat.find(hint)
-                while i >= 0:
-                    got.append(i)
-                    i = flat.find(hint, i + 1)
-            got.sort()
-            self.index.memo["release_hints"] = got
-        return got
 
     def within(self, unit: Unit, pattern: str) -> list[Span]:
         """The hits of `pattern` inside `unit` (what `_in` computes, found by bisection on the sorted starts)."""
