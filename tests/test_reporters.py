@@ -120,6 +120,19 @@ def _errors(validator, doc) -> list[str]:
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(doc)]
 
 
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_json_reports_are_streamed_one_document_at_a_time(count):
+    """The JSON report is written in pieces (one per document) that join to the one-block text, so a batch of
+    thousands of files never holds the whole report in memory; JSON Lines likewise."""
+    run = make_run()
+    run = Run(run.documents[:count], run.tool_version, run.rules)
+    pieces = list(json_report.chunks(run))
+    assert "".join(pieces) == json.dumps(json_report.report(run), ensure_ascii=False, indent=2) + "\n"
+    assert len(pieces) == (count + 2 if count else 1)
+    assert json.loads("".join(pieces))["summary"]["documents"] == count
+    assert list(jsonl.chunks(run)) == [jsonl.line(d) + "\n" for d in run.documents]
+
+
 def test_sarif_validates(sarif_validator):
     assert _errors(sarif_validator, sarif.report(make_run())) == []
 

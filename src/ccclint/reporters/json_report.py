@@ -24,5 +24,25 @@ def report(run) -> dict[str, Any]:
     }
 
 
+def chunks(run):
+    """The report piece by piece, one document at a time: a folder of thousands of contracts is written without
+    holding the whole report in memory (the same text as json.dumps(report(run), indent=2))."""
+    if not run.documents:
+        yield json.dumps(report(run), ensure_ascii=False, indent=2) + "\n"
+        return
+    frame = {"tool": {"name": "ccclint", "version": run.tool_version}, "documents": [_SLOT],
+             "summary": summary(run.documents)}
+    head, tail = json.dumps(frame, ensure_ascii=False, indent=2).split(json.dumps(_SLOT))
+    yield head
+    last = len(run.documents) - 1
+    for i, d in enumerate(run.documents):
+        text = json.dumps(document_json(d), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        yield text + (",\n    " if i < last else "")
+    yield tail + "\n"
+
+
+_SLOT = "\x00documents\x00"
+
+
 def render(run) -> str:
-    return json.dumps(report(run), ensure_ascii=False, indent=2) + "\n"
+    return "".join(chunks(run))

@@ -18,5 +18,11 @@ def line(d) -> str:
     return text
 
 
+def chunks(run):
+    """One line per document, written as it is made (see runner.write_reports)."""
+    for d in run.documents:
+        yield line(d) + "\n"
+
+
 def render(run) -> str:
-    return "".join(line(d) + "\n" for d in run.documents)
+    return "".join(chunks(run))
