@@ -186,7 +186,8 @@ def test_word_index_matches_equal_a_full_scan(phrases, text):
 
     from ccclint import context as context_module
 
-    with mock.patch.object(context_module, "_MANY_STARTS", 0):  # starts narrowed to paragraphs, however few
+    with mock.patch.object(context_module, "_MANY_STARTS", 0), mock.patch.object(context_module, "_NARROW_RATIO", 0):
+        # starts narrowed to paragraphs, however few
         ctx = context(_index("Le Prestataire notifie au Client toute violation de données sous 48 heures.\n\n" + text),
                       LEXICON)
         assert [(s, e) for s, e, _ in ctx.hits(ctx.pattern_for(phrases))] == full

@@ -21,8 +21,10 @@ Span = tuple[int, int]
 # A raw regex is tried at each place its first character stands when those places are fewer than one in
 # _RARE characters: a try from Python costs about what the engine's own scan spends on 8-10 characters.
 _RARE = 10
-# A phrase tried at more places than this is first narrowed to the paragraphs holding its literal words.
+# A phrase tried at more places than this is first narrowed to the paragraphs holding its literal words,
+# when those words are rarer than _NARROW_RATIO times fewer than the places.
 _MANY_STARTS = 64
+_NARROW_RATIO = 4
 
 
 @dataclass
@@ -122,18 +124,29 @@ class Context:
         return got
 
     def _starts_in(self, pattern: str, starts: list[int]) -> list[int]:
-        """`starts` narrowed to the paragraphs where the pattern can match (_kept_paragraphs), when many."""
+        """`starts` narrowed to the paragraphs holding the rarest literal word of one of the pattern's phrases,
+        when there are many starts and those words are few enough to pay for the narrowing."""
         if len(starts) < _MANY_STARTS:
             return starts
-        kept = self._kept_paragraphs(pattern)
-        if kept is None or len(kept) == len(self.index.para_ranges):
+        needs = self._needs.get(pattern)
+        if needs is None or "\n" in pattern or pattern in self._raw:
             return starts
+        rarest = {min(words, key=self._count) for words in needs}
+        if sum(map(self._count, rarest)) * _NARROW_RATIO >= len(starts):
+            return starts  # the words are about as common as the starts: nothing to gain
         ranges = self.index.para_ranges
         out: list[int] = []
-        for p in kept:
+        for p in sorted({p for w in rarest for p in self._paragraphs_with(w)}):
             s, e = ranges[p]
             out += starts[bisect.bisect_left(starts, s):bisect.bisect_right(starts, e)]
         return out
+
+    def _count(self, literal: str) -> int:
+        """Occurrences of `literal` in the text with newlines flattened, kept per document."""
+        got = self._literal_count.get(literal)
+        if got is None:
+            got = self._literal_count[literal] = self.index.words.flat_text.count(literal)
+        return got
 
     def text_for(self, pattern: str) -> str:
         """The text a pattern runs on: with the parties' names marked when it names a party (see engine)."""
@@ -175,16 +188,7 @@ class Context:
 
     def _raw_windows(self, pattern: str, text: str) -> list[tuple[int, int]] | None:
         """rawregex.match_windows with this document's caches."""
-        counts = self._literal_count
-        flat = self.index.words.flat_text
-
-        def count(literal: str) -> int:
-            got = counts.get(literal)
-            if got is None:
-                got = counts[literal] = flat.count(literal)
-            return got
-
-        return match_windows(pattern, text, flat, count, self._longest_run)
+        return match_windows(pattern, text, self.index.words.flat_text, self._count, self._longest_run)
 
     def _longest_run(self, cls: str) -> int:
         """The longest run of characters of class `cls` (a word, a line...) in the text, kept per document."""
