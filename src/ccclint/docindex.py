@@ -43,6 +43,7 @@ class WordIndex:
             self.starts.append(m.start())
             self.where.setdefault(m.group(), []).append(m.start())
         self.vocabulary = sorted(self.where)
+        self._prefixed: dict[str, list[int]] = {}  # prefix look-ups already made
 
     @cached_property
     def _vocabulary_text(self) -> str:
@@ -64,16 +65,21 @@ class WordIndex:
         """Where words equal to (or, not exact, beginning with) `word` start; unsorted across words.
         A symbol (phrases.LITERAL_CHAR + "@"): wherever it stands."""
         if word.startswith("\x00"):
-            return [m.start() for m in re.finditer(re.escape(word[1:]), self.text)]
+            if word not in self._prefixed:
+                self._prefixed[word] = [m.start() for m in re.finditer(re.escape(word[1:]), self.text)]
+            return self._prefixed[word]
         if exact:
             return self.where.get(word, [])
-        out: list[int] = []
-        vocab = self.vocabulary
-        for i in range(bisect.bisect_left(vocab, word), len(vocab)):
-            if not vocab[i].startswith(word):
-                break
-            out += self.where[vocab[i]]
-        return out
+        got = self._prefixed.get(word)
+        if got is None:
+            got = []
+            vocab = self.vocabulary
+            for i in range(bisect.bisect_left(vocab, word), len(vocab)):
+                if not vocab[i].startswith(word):
+                    break
+                got += self.where[vocab[i]]
+            self._prefixed[word] = got
+        return got
 
 
 @dataclass
