@@ -193,6 +193,31 @@ def test_word_index_matches_equal_a_full_scan(phrases, text):
         assert [(s, e) for s, e, _ in ctx.hits(ctx.pattern_for(phrases))] == full
 
 
+@SLOW
+@given(st.lists(st.lists(st.sampled_from(PHRASE_PARTS), min_size=1, max_size=4).map(" ".join), min_size=1,
+                max_size=3), any_text, st.booleans())
+@example(["x"], "une clause x", False)  # a hit ending its paragraph
+@example(["{provider}", "notifi*"], "le prestataire\n\nx", True)
+def test_hits_searched_near_a_unit_equal_the_documents(phrases, text, negated):
+    """Weak signals search phrases only in the paragraphs of the unit asked about (Context.local): the same hits
+    there as the whole-document search, for every sentence, paragraph and clause."""
+    body = ("Le Prestataire notifie au Client toute violation de données sous 48 heures.\n\n" + text +
+            "\n\nLe Prestataire n'est pas tenu de notifier le client.")
+    near = context(_index(body), LEXICON)
+    whole = context(_index(body), LEXICON)
+    try:
+        pattern = whole.pattern_for(phrases)
+        re.compile(pattern)
+    except re.error:
+        return
+    near.pattern_for(phrases)
+    near.allow_negated = whole.allow_negated = negated
+    near.local = True
+    for scope in ("sentence", "paragraph", "clause"):
+        for unit in whole.index.units(scope):
+            assert near.within(unit, pattern) == whole.within(unit, pattern)
+
+
 NEGATIONS = ["n'est pas tenu de", "ne sera pas oblige a", "aucune obligation de", "sans etre tenu de", "is not required to",
              "has no obligation to", "need not", "does not undertake to", "no obligation to", "pas", "not", "nono "]
 

@@ -36,6 +36,7 @@ class Context:
     party_regex: dict[str, str]
     party_names: dict[str, list[str]] = field(default_factory=dict)
     allow_negated: bool = False
+    local: bool = False  # search phrases only near the unit asked about (see within)
     values: dict[str, Any] = field(default_factory=dict)
     # caches that depend only on the document and a pattern, shared by every pack's context (DocIndex.memo)
     _hits: dict[str, list[tuple[int, int, bool]]] = field(init=False, repr=False)
@@ -46,6 +47,8 @@ class Context:
     _phrases_of: dict[str, tuple[str, ...]] = field(init=False, repr=False)  # phrase pattern -> its phrases
     _raw: set[str] = field(init=False, repr=False)  # raw regexes: may cross paragraphs, scanned whole
     _literal_count: dict[str, int] = field(init=False, repr=False)  # occurrences in the text
+    _near: dict[tuple[str, int, int], list[tuple[int, int, bool]]] = field(init=False, repr=False)
+    _pattern_starts: dict[str, list[int] | None] = field(init=False, repr=False)
     # this context's own: its formula nodes' patterns, the folded paragraphs
     _node_patterns: dict[int, tuple[Any, str, str | None]] = field(default_factory=dict, repr=False)
     _by_start: dict[int, tuple[list[Unit], list[Unit] | None, list[int]]] = field(default_factory=dict, repr=False)
@@ -61,6 +64,8 @@ class Context:
         self._phrases_of = memo.setdefault("phrases_of", {})
         self._raw = memo.setdefault("raw", set())
         self._literal_count = memo.setdefault("literal_count", {})
+        self._near = memo.setdefault("hits_near", {})
+        self._pattern_starts = memo.setdefault("pattern_starts", {})
 
     def _may_match(self, pattern: str) -> bool:
         """Cheap pre-check: a phrase pattern cannot match when none of its phrases has all its literal words
@@ -161,7 +166,7 @@ class Context:
         text = self.text_for(pattern)
         if not self._may_match(pattern):
             return  # not even compiled: in a fresh process, compiling is most of the cost of a short contract
-        starts = None if phrases is None else phrase_starts(phrases, self.index.starts_of, self.party_names)
+        starts = None if phrases is None else self._starts_of_pattern(pattern)
         if starts:
             starts = self._starts_in(pattern, starts)
         if starts == []:
@@ -213,7 +218,11 @@ class Context:
         return cached
 
     def within(self, unit: Unit, pattern: str) -> list[Span]:
-        """The hits of `pattern` inside `unit` (what `_in` computes, found by bisection on the sorted starts)."""
+        """The hits of `pattern` inside `unit` (what `_in` computes, found by bisection on the sorted starts).
+        In `local` mode a phrase pattern not yet searched in the whole document is searched in the unit's
+        paragraphs only (_hits_near)."""
+        if self.local and pattern not in self._hits and pattern in self._phrases_of and "\n" not in pattern:
+            return _in(unit, self._hits_near(unit, pattern), self.allow_negated)
         spans = self.hits(pattern)
         starts = self._starts.get(pattern)
         if starts is None:
@@ -221,6 +230,35 @@ class Context:
         lo = bisect.bisect_left(starts, unit.start)
         hi = bisect.bisect_right(starts, unit.end, lo)
         return _in(unit, spans[lo:hi], self.allow_negated)
+
+    def _hits_near(self, unit: Unit, pattern: str) -> list[tuple[int, int, bool]]:
+        """The hits of a phrase pattern that start in the paragraphs covering `unit`: exactly the document's
+        hits there, since a phrase never runs across a paragraph break (matches elsewhere cannot overlap
+        these) and the negation test reads only the hit's own sentence. Weak signals are tested on the few
+        units that match a rule: searching their paragraphs costs far less than the whole contract."""
+        index = self.index
+        first, last = index.paragraph_at(unit.start), index.paragraph_at(max(unit.start, unit.end - 1))
+        key = (pattern, first, last)
+        got = self._near.get(key)
+        if got is None:
+            got = []
+            if self._may_match(pattern):
+                s, e = index.para_ranges[first][0], index.para_ranges[last][1]
+                starts = self._starts_of_pattern(pattern)
+                text, compiled = self.text_for(pattern), _compiled(pattern)
+                found = (compiled.finditer(text, s, e) if starts is None else
+                         matches_at(compiled, text, starts[bisect.bisect_left(starts, s):bisect.bisect_right(starts, e)]))
+                hints = negation.hint_starts(index)
+                got = [(m.start(), m.end(), negation.released(index, m.start(), hints)) for m in found if m.end() > m.start()]
+            self._near[key] = got
+        return got
+
+    def _starts_of_pattern(self, pattern: str) -> list[int] | None:
+        """phrase_starts of a phrase pattern's phrases, kept per document."""
+        if pattern not in self._pattern_starts:
+            self._pattern_starts[pattern] = phrase_starts(self._phrases_of[pattern], self.index.starts_of,
+                                                          self.party_names)
+        return self._pattern_starts[pattern]
 
     def node_pattern(self, key: str, arg: Any) -> str | None:
         """_node_pattern, memoised per formula node (rule formulas live as long as the rule set)."""

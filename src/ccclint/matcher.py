@@ -209,11 +209,15 @@ def _region(signal: Signal, unit: Unit, index: DocIndex) -> Unit:
 
 def _signals(rule: Rule, unit: Unit, ctx: Context) -> list[Fired]:
     fired = []
-    for signal in rule.weak:
-        ctx.values = {}
-        spans = evaluate(signal.formula, _region(signal, unit, ctx.index), ctx)
-        if spans:
-            fired.append(Fired(signal, spans, dict(ctx.values)))
+    ctx.local = True  # signals are tested on the few units a rule matches: phrases are searched there only
+    try:
+        for signal in rule.weak:
+            ctx.values = {}
+            spans = evaluate(signal.formula, _region(signal, unit, ctx.index), ctx)
+            if spans:
+                fired.append(Fired(signal, spans, dict(ctx.values)))
+    finally:
+        ctx.local = False
     return fired
 
 
