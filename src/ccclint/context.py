@@ -2,7 +2,8 @@
 
 A Context serves the formula nodes of matcher.py. It finds a phrase's matches by trying its regex only where
 a word it can begin with starts (the document's word index), skips raw regexes whose required literals are
-absent, flags matches preceded by a releasing negation (negation.py), and tells which units can satisfy a formula at all.
+absent, flags matches preceded by a releasing negation (negation.py), and tells which units can satisfy a
+formula at all.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ccclint import negation
 from ccclint.docindex import DocIndex, Unit
 from ccclint.phrases import _alternation, _compiled, _required_words, matches_at, phrase_starts
 from ccclint.rawregex import longest_run, match_windows, regex_first_chars, regex_needs
+from ccclint.requirements import requirements
 
 Span = tuple[int, int]
 
@@ -246,10 +248,14 @@ class Context:
                 s, e = index.para_ranges[first][0], index.para_ranges[last][1]
                 starts = self._starts_of_pattern(pattern)
                 text, compiled = self.text_for(pattern), _compiled(pattern)
-                found = (compiled.finditer(text, s, e) if starts is None else
-                         matches_at(compiled, text, starts[bisect.bisect_left(starts, s):bisect.bisect_right(starts, e)]))
+                if starts is None:
+                    found = compiled.finditer(text, s, e)
+                else:
+                    lo, hi = bisect.bisect_left(starts, s), bisect.bisect_right(starts, e)
+                    found = matches_at(compiled, text, starts[lo:hi])
                 hints = negation.hint_starts(index)
-                got = [(m.start(), m.end(), negation.released(index, m.start(), hints)) for m in found if m.end() > m.start()]
+                got = [(m.start(), m.end(), negation.released(index, m.start(), hints))
+                       for m in found if m.end() > m.start()]
             self._near[key] = got
         return got
 
@@ -275,8 +281,8 @@ class Context:
 
     def candidates(self, formula: dict[str, Any], units: list[Unit]) -> list[Unit]:
         """The units (in order) where `formula` can hold: each holds a hit, negated or not, of one phrase of
-        every clause of the formula's necessary condition (_requirements); elsewhere it is false."""
-        clauses = _requirements(formula)
+        every clause of the formula's necessary condition (requirements.py); elsewhere it is false."""
+        clauses = requirements(formula)
         if not clauses:
             return units
         tables = []
@@ -393,26 +399,3 @@ def _node_pattern(key: str, arg: Any, ctx: Context) -> str | None:
             phrases += ctx.lexicon.get(name, {}).get(ctx.index.lang, [])
         return ctx.pattern_for(phrases)
     return arg.get(ctx.index.lang) if isinstance(arg, dict) else arg
-
-
-def _requirements(node: dict[str, Any]) -> list[list[tuple[str, Any]]]:
-    """A necessary condition of `node` in a unit, as clauses of phrase / term / regex / inside nodes: every
-    clause must have one of its nodes hold in the unit (a hit inside it, or for `inside` a heading above it that
-    matches). `all` and `near` need each child's clauses; `any`
-    needs one clause taken from each child (whichever child holds brings it); `not` and the typed nodes
-    need nothing. Kept to a few clauses: fewer only weakens the filter, never changes a verdict."""
-    (key, arg), = node.items()
-    if key in ("phrase", "term", "regex", "inside"):
-        return [[(key, arg)]]
-    if key in ("all", "near"):
-        children = arg if key == "all" else arg["of"]
-        return [c for child in children for c in _requirements(child)]
-    if key == "any":
-        merged: list[tuple[str, Any]] = []
-        for child in arg:
-            clauses = _requirements(child)
-            if not clauses:
-                return []
-            merged += min(clauses, key=len)
-        return [merged]
-    return []
