@@ -250,12 +250,8 @@ def test_party_names_marked_from_the_word_index_as_by_a_full_scan(text, name):
 
     from ccclint import phrases
 
-    doc = parse_string(f"ENTRE LES SOUSSIGNÉS :\n\nLa société {name}, SAS au capital de 10 000 euros, ci-après dénommée "
-                       f"« le Prestataire »,\n\n{text} {name} et {name}s.")
-    index = DocIndex.build(doc, structure(doc))
-    index.lang = "fr"
-    index.parties = find_parties([(p.block.text, f.text) for p, f in zip(index.structure.paragraphs, index.folded)],
-                                 {"prestataire"}, {"client"})
+    index = _index(f"ENTRE LES SOUSSIGNÉS :\n\nLa société {name}, SAS au capital de 10 000 euros, ci-après dénommée "
+                   f"« le Prestataire »,\n\n{text} {name} et {name}s.")
     fast = index._mark_parties()
     with mock.patch.object(phrases, "phrase_starts", lambda *a, **k: None):
         assert index._mark_parties() == fast

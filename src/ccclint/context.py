@@ -24,7 +24,7 @@ Span = tuple[int, int]
 # _RARE characters: a try from Python costs about what the engine's own scan spends on 8-10 characters.
 _RARE = 10
 # A phrase tried at more places than this is first narrowed to the paragraphs holding its literal words,
-# when those words are rarer than _NARROW_RATIO times fewer than the places.
+# unless those words occur more than one time in _NARROW_RATIO places.
 _MANY_STARTS = 64
 _NARROW_RATIO = 4
 
@@ -51,7 +51,7 @@ class Context:
     _literal_count: dict[str, int] = field(init=False, repr=False)  # occurrences in the text
     _near: dict[tuple[str, int, int], list[tuple[int, int, bool]]] = field(init=False, repr=False)
     _pattern_starts: dict[str, list[int] | None] = field(init=False, repr=False)
-    # this context's own: its formula nodes' patterns, the folded paragraphs
+    # this context's own: its formula nodes' patterns, unit orders, `inside` paragraphs
     _node_patterns: dict[int, tuple[Any, str, str | None]] = field(default_factory=dict, repr=False)
     _by_start: dict[int, tuple[list[Unit], list[Unit] | None, list[int]]] = field(default_factory=dict, repr=False)
     _headed_memo: dict[int, tuple[Any, set[int]]] = field(default_factory=dict, repr=False)
@@ -105,7 +105,7 @@ class Context:
         """The paragraphs (ascending) that hold all literal words of one of the pattern's phrases; None when
         the pattern may cross paragraphs or its words are unknown."""
         needs = self._needs.get(pattern)
-        if needs is None or "\n" in pattern or pattern in self._raw:
+        if needs is None or not self._in_paragraphs(pattern):
             return None
         keep: set[int] = set()
         for words in needs:
@@ -136,7 +136,7 @@ class Context:
         if len(starts) < _MANY_STARTS:
             return starts
         needs = self._needs.get(pattern)
-        if needs is None or "\n" in pattern or pattern in self._raw:
+        if needs is None or not self._in_paragraphs(pattern):
             return starts
         rarest = {min(words, key=self._count) for words in needs}
         if sum(map(self._count, rarest)) * _NARROW_RATIO >= len(starts):
@@ -147,6 +147,11 @@ class Context:
             s, e = ranges[p]
             out += starts[bisect.bisect_left(starts, s):bisect.bisect_right(starts, e)]
         return out
+
+    def _in_paragraphs(self, pattern: str) -> bool:
+        """Whether every match of `pattern` lies inside one paragraph: a phrase's spaces exclude newlines; a raw
+        regex may cross them, or read across them with its lookarounds."""
+        return pattern in self._phrases_of and pattern not in self._raw and "\n" not in pattern
 
     def _count(self, literal: str) -> int:
         """Occurrences of `literal` in the text with newlines flattened, kept per document."""
@@ -213,17 +218,14 @@ class Context:
         """All matches of `pattern` in the document, each flagged when a release negation precedes it."""
         cached = self._hits.get(pattern)
         if cached is None:
-            hints = negation.hint_starts(self.index)
-            cached = [(m.start(), m.end(), negation.released(self.index, m.start(), hints))
-                      for m in self._matches(pattern) if m.end() > m.start()]
-            self._hits[pattern] = cached
+            cached = self._hits[pattern] = self._flagged(self._matches(pattern))
         return cached
 
     def within(self, unit: Unit, pattern: str) -> list[Span]:
         """The hits of `pattern` inside `unit` (what `_in` computes, found by bisection on the sorted starts).
         In `local` mode a phrase pattern not yet searched in the whole document is searched in the unit's
         paragraphs only (_hits_near)."""
-        if self.local and pattern not in self._hits and pattern in self._phrases_of and "\n" not in pattern:
+        if self.local and pattern not in self._hits and self._in_paragraphs(pattern):
             return _in(unit, self._hits_near(unit, pattern), self.allow_negated)
         spans = self.hits(pattern)
         starts = self._starts.get(pattern)
@@ -253,11 +255,15 @@ class Context:
                 else:
                     lo, hi = bisect.bisect_left(starts, s), bisect.bisect_right(starts, e)
                     found = matches_at(compiled, text, starts[lo:hi])
-                hints = negation.hint_starts(index)
-                got = [(m.start(), m.end(), negation.released(index, m.start(), hints))
-                       for m in found if m.end() > m.start()]
+                got = self._flagged(found)
             self._near[key] = got
         return got
+
+    def _flagged(self, matches) -> list[tuple[int, int, bool]]:
+        """(start, end, released) of the non-empty matches: a hit preceded by a releasing negation is flagged."""
+        hints = negation.hint_starts(self.index)
+        return [(m.start(), m.end(), negation.released(self.index, m.start(), hints))
+                for m in matches if m.end() > m.start()]
 
     def _starts_of_pattern(self, pattern: str) -> list[int] | None:
         """phrase_starts of a phrase pattern's phrases, kept per document."""
@@ -384,8 +390,6 @@ class Context:
 
 def _in(unit: Unit, spans: list[tuple[int, int, bool]], allow_negated: bool) -> list[Span]:
     return [(s, e) for s, e, neg in spans if s >= unit.start and e <= unit.end and (allow_negated or not neg)]
-
-
 
 
 def _node_pattern(key: str, arg: Any, ctx: Context) -> str | None:

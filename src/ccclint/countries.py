@@ -9,6 +9,7 @@ hits of a document are computed once and kept on its DocIndex. Pure: nothing is 
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import os
 import re
@@ -28,7 +29,7 @@ _CACHE_ATTR = "_ccclint_country_hits"
 class _Finder:
     """Finds the phrases of many entries fast: a phrase is tried only where a word it can start with begins
     (a word index of the text), so a long contract costs a few look-ups. Raw regular expressions, and
-    phrases whose first word cannot be told, go into one combined regex."""
+    phrases whose first word cannot be told, are scanned each on its own (_raw_hits)."""
 
     def __init__(self, items: list[tuple[str | None, str, int]]):
         # items: (source phrase, or None for a raw regex; its regex; entry index)
@@ -47,7 +48,8 @@ class _Finder:
                 raw.append((rx, entry))
         self.raw = [(rx, regexcache.compile(rx), entry) for rx, entry in raw]
 
-    def finditer(self, text: str, starts_of: Callable[[str, bool], list[int]] | None = None) -> list[tuple[int, int, int]]:
+    def finditer(self, text: str,
+                 starts_of: Callable[[str, bool], list[int]] | None = None) -> list[tuple[int, int, int]]:
         """Non-overlapping (start, end, entry): leftmost first, then longest. `starts_of`: the text's word
         index (DocIndex.starts_of), built here when not given."""
         if starts_of is None:
@@ -72,26 +74,14 @@ class _Finder:
                 last_end = e
         return out
 
-
     def _raw_hits(self, text: str) -> list[tuple[int, int, int]]:
         """Each raw regex scanned on its own, only around the literals it needs when they are rare
         (rawregex.match_windows): one combined alternation cost 70 ms on an 80-page contract."""
         from ccclint.rawregex import longest_run, match_windows
 
         flat = text.replace("\n", " ")
-        counts: dict[str, int] = {}
-        runs: dict[str, int] = {}
-
-        def count(literal: str) -> int:
-            if literal not in counts:
-                counts[literal] = flat.count(literal)
-            return counts[literal]
-
-        def run_of(cls: str) -> int:
-            if cls not in runs:
-                runs[cls] = longest_run(text, cls)
-            return runs[cls]
-
+        count = functools.cache(flat.count)
+        run_of = functools.cache(functools.partial(longest_run, text))
         found = []
         for rx, compiled, entry in self.raw:
             windows = match_windows(rx, text, flat, count, run_of)

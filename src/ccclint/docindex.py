@@ -43,7 +43,7 @@ class WordIndex:
             self.starts.append(m.start())
             self.where.setdefault(m.group(), []).append(m.start())
         self.vocabulary = sorted(self.where)
-        self._prefixed: dict[str, list[int]] = {}  # prefix look-ups already made
+        self._looked_up: dict[str, list[int]] = {}  # prefix and symbol look-ups already made
 
     @cached_property
     def _vocabulary_text(self) -> str:
@@ -65,12 +65,12 @@ class WordIndex:
         """Where words equal to (or, not exact, beginning with) `word` start; unsorted across words.
         A symbol (phrases.LITERAL_CHAR + "@"): wherever it stands."""
         if word.startswith("\x00"):
-            if word not in self._prefixed:
-                self._prefixed[word] = [m.start() for m in re.finditer(re.escape(word[1:]), self.text)]
-            return self._prefixed[word]
+            if word not in self._looked_up:
+                self._looked_up[word] = [m.start() for m in re.finditer(re.escape(word[1:]), self.text)]
+            return self._looked_up[word]
         if exact:
             return self.where.get(word, [])
-        got = self._prefixed.get(word)
+        got = self._looked_up.get(word)
         if got is None:
             got = []
             vocab = self.vocabulary
@@ -78,7 +78,7 @@ class WordIndex:
                 if not vocab[i].startswith(word):
                     break
                 got += self.where[vocab[i]]
-            self._prefixed[word] = got
+            self._looked_up[word] = got
         return got
 
 

@@ -157,12 +157,10 @@ def find_parties(paragraphs: list[tuple[str, str]], provider_words: set[str], cl
     provider: list[str] = []
     client: list[str] = []
     for idx, (orig, folded) in enumerate(paragraphs[:80]):
-        quoted = '"' in folded  # what each pattern needs, tested first: most paragraphs have none of it
-        found = [(m.start(), m.end(), m.group("name")) for m in _DEFINED_FR.finditer(folded)] \
-            if quoted and "apres" in folded else []
-        found += [(m.start(), m.end(), m.group("name") or m.group("name2")) for m in _DEFINED_EN.finditer(folded)] \
-            if quoted else []
-        for m in _ROLE_IN_PARENS.finditer(folded) if " (" in folded else ():  # "Entre Acme (sous-traitant) et ..."
+        found = [(m.start(), m.end(), m.group("name")) for m in _finditer(_DEFINED_FR, folded, '"', "apres")]
+        found += [(m.start(), m.end(), m.group("name") or m.group("name2"))
+                  for m in _finditer(_DEFINED_EN, folded, '"')]
+        for m in _finditer(_ROLE_IN_PARENS, folded, " ("):  # "Entre Acme (sous-traitant) et ..."
             name = re.sub(r"^(?:(?:entre|between|et|and|la|le|les|l'|the)\s+)+", "", m.group("name"))
             role = _role(m.group("role"), provider_words, client_words)
             if role and name not in provider_words | client_words and len(name) >= 3:
@@ -187,6 +185,11 @@ def find_parties(paragraphs: list[tuple[str, str]], provider_words: set[str], cl
             if entity and entity not in provider + client and len(entity) >= 3:
                 target.append(entity)
     return Parties(tuple(dict.fromkeys(provider)), tuple(dict.fromkeys(client)))
+
+
+def _finditer(pattern: re.Pattern[str], text: str, *needed: str):
+    """pattern.finditer(text), skipped when `text` lacks a string every match holds (most paragraphs do)."""
+    return pattern.finditer(text) if all(n in text for n in needed) else ()
 
 
 def _origin(original: str, folded: str) -> tuple[int, ...] | None:

@@ -43,7 +43,9 @@ def _regex_needs(pattern: str) -> tuple[tuple[str, ...], ...] | None:
 # between paragraphs. Literals are read with `\s` and "\n" as a space, and tested on the text with its
 # newlines made spaces (DocIndex.flat_text): "safe\sharbor" needs "safe harbor" there, not just "safe".
 def _is_whitespace(op, av) -> bool:
-    return (op is _sre.IN and list(av) == [(_sre.CATEGORY, _sre.CATEGORY_SPACE)]) or (op is _sre.LITERAL and av == 10)
+    if op is _sre.LITERAL:
+        return av == 10
+    return op is _sre.IN and list(av) == [(_sre.CATEGORY, _sre.CATEGORY_SPACE)]
 
 
 def _needs_of(items: list) -> set[frozenset[str]] | None:

@@ -28,7 +28,8 @@ except ImportError:  # Python 3.10 names them sre_compile / sre_parse: no cache 
     _sre = None
 _CODE_TYPE = next((t for t in "HILQ" if array.array(t).itemsize == getattr(_sre, "CODESIZE", 4)), "I")
 
-MAX_ENTRIES = 40_000  # the packs give ~12,000 entries (patterns, phrases and facts); the bound keeps a hostile playbook from growing it
+# The packs give ~15,000 entries (patterns, phrases and facts); the bound keeps a hostile playbook from growing it.
+MAX_ENTRIES = 40_000
 _loaded: dict[Any, Any] | None = None
 _added: dict[Any, Any] = {}
 

@@ -130,16 +130,14 @@ def _share_texts(doc: DocumentResult, shared: dict[str, str]) -> DocumentResult:
     """One copy of each rule text (title, message, reference, model clause) for the whole batch: a worker's
     result arrives with copies of its own, ~0.5 MB a document, which a folder of thousands of files multiplies."""
     for f in doc.results:
-        f.title = shared.setdefault(f.title, f.title)
-        f.message = shared.setdefault(f.message, f.message)
-        f.reference = shared.setdefault(f.reference, f.reference)
-        f.fix = shared.setdefault(f.fix, f.fix)
-        f.rule = shared.setdefault(f.rule, f.rule)
-        f.pack = shared.setdefault(f.pack, f.pack)
-        f.status = shared.setdefault(f.status, f.status)
-        if f.severity is not None:
-            f.severity = shared.setdefault(f.severity, f.severity)
+        for name in _SHARED_FIELDS:
+            value = getattr(f, name)
+            if value is not None:
+                setattr(f, name, shared.setdefault(value, value))
     return doc
+
+
+_SHARED_FIELDS = ("rule", "pack", "status", "severity", "title", "message", "reference", "fix")
 
 
 def options_for(path: str, options: Options, settings: Settings | None) -> Options:

@@ -17,22 +17,21 @@ def document_json(d: DocumentResult) -> dict[str, Any]:
 
 
 def report(run) -> dict[str, Any]:
-    return {
-        "tool": {"name": "ccclint", "version": run.tool_version},
-        "documents": [document_json(d) for d in run.documents],
-        "summary": summary(run.documents),
-    }
+    return _frame(run, [document_json(d) for d in run.documents])
+
+
+def _frame(run, documents: list[Any]) -> dict[str, Any]:
+    return {"tool": {"name": "ccclint", "version": run.tool_version}, "documents": documents,
+            "summary": summary(run.documents)}
 
 
 def chunks(run):
     """The report piece by piece, one document at a time: a folder of thousands of contracts is written without
     holding the whole report in memory (the same text as json.dumps(report(run), indent=2))."""
     if not run.documents:
-        yield json.dumps(report(run), ensure_ascii=False, indent=2) + "\n"
+        yield json.dumps(_frame(run, []), ensure_ascii=False, indent=2) + "\n"
         return
-    frame = {"tool": {"name": "ccclint", "version": run.tool_version}, "documents": [_SLOT],
-             "summary": summary(run.documents)}
-    head, tail = json.dumps(frame, ensure_ascii=False, indent=2).split(json.dumps(_SLOT))
+    head, tail = json.dumps(_frame(run, [_SLOT]), ensure_ascii=False, indent=2).split(json.dumps(_SLOT))
     yield head
     last = len(run.documents) - 1
     for i, d in enumerate(run.documents):
